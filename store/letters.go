@@ -1,0 +1,176 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Letter is a letter of a dossier (acknowledgement, delay, decision, …).
+type Letter struct {
+	ID         int64
+	DossierID  int64
+	Kind       string
+	Language   string
+	Recipient  string // email address
+	Channel    string // email | post | email+post
+	Data       string // JSON of the letters.Letter it was rendered from, for reprints
+	PDFPath    string // relative to the data directory
+	MessageRef int64  // the outgoing message that carried it
+	CreatedAt  time.Time
+	SentAt     time.Time
+	PostWanted bool // the officer is to print and post it
+	PostedAt   time.Time
+}
+
+// InsertLetter files a letter and sets l.ID.
+func (tx *Tx) InsertLetter(l *Letter) error {
+	if l.CreatedAt.IsZero() {
+		l.CreatedAt = time.Now().UTC()
+	}
+	if l.Channel == "" {
+		l.Channel = "email"
+	}
+	res, err := tx.exec(`INSERT INTO letters (dossier_id, kind, language, recipient, channel, data,
+		pdf_path, message_ref, created_at, post_wanted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		l.DossierID, l.Kind, l.Language, strings.ToLower(l.Recipient), l.Channel, l.Data, l.PDFPath,
+		nullID(l.MessageRef), ms(l.CreatedAt), boolInt(l.PostWanted))
+	if err != nil {
+		return fmt.Errorf("store: file %s letter: %w", l.Kind, err)
+	}
+	l.ID, err = res.LastInsertId()
+	return err
+}
+
+const letterColumns = `id, dossier_id, kind, language, recipient, channel, data, pdf_path,
+	message_ref, created_at, sent_at, post_wanted, posted_at`
+
+func scanLetter(r scanner) (*Letter, error) {
+	var l Letter
+	var msgRef, created, sent, posted sql.NullInt64
+	var post int
+	if err := r.Scan(&l.ID, &l.DossierID, &l.Kind, &l.Language, &l.Recipient, &l.Channel, &l.Data,
+		&l.PDFPath, &msgRef, &created, &sent, &post, &posted); err != nil {
+		return nil, err
+	}
+	l.MessageRef = msgRef.Int64
+	l.CreatedAt = fromMS(created)
+	l.SentAt = fromMS(sent)
+	l.PostWanted = post != 0
+	l.PostedAt = fromMS(posted)
+	return &l, nil
+}
+
+// Letters returns the letters of a dossier, oldest first.
+func (tx *Tx) Letters(dossierID int64) ([]*Letter, error) {
+	return tx.letters(`WHERE dossier_id = ? ORDER BY id`, dossierID)
+}
+
+// LettersToPost returns letters the officer still has to post.
+func (tx *Tx) LettersToPost() ([]*Letter, error) {
+	return tx.letters(`WHERE post_wanted = 1 AND posted_at IS NULL ORDER BY id`)
+}
+
+func (tx *Tx) letters(where string, args ...any) ([]*Letter, error) {
+	rows, err := tx.query(`SELECT `+letterColumns+` FROM letters `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list letters: %w", err)
+	}
+	defer rows.Close()
+	var out []*Letter
+	for rows.Next() {
+		l, err := scanLetter(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list letters: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// LetterByMessageID returns the letter carried by the outgoing message with
+// this Message-ID (bounce handling), or nil.
+func (tx *Tx) LetterByMessageID(messageID string) (*Letter, error) {
+	l, err := scanLetter(tx.queryRow(`SELECT `+prefixed("l.", letterColumns)+` FROM letters l
+		JOIN messages m ON m.id = l.message_ref WHERE m.message_id = ? ORDER BY l.id DESC LIMIT 1`, messageID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: letter for %q: %w", messageID, err)
+	}
+	return l, nil
+}
+
+// SetLetterPost marks a letter as to be posted (or not).
+func (tx *Tx) SetLetterPost(id int64, wanted bool) error {
+	if _, err := tx.exec(`UPDATE letters SET post_wanted = ?, channel = CASE WHEN ? = 1 AND channel = 'email' THEN 'email+post' ELSE channel END WHERE id = ?`,
+		boolInt(wanted), boolInt(wanted), id); err != nil {
+		return fmt.Errorf("store: letter #%d: %w", id, err)
+	}
+	return nil
+}
+
+// SetLetterPosted records the date a letter went out by post.
+func (tx *Tx) SetLetterPosted(id int64, at time.Time) error {
+	if _, err := tx.exec(`UPDATE letters SET posted_at = ? WHERE id = ?`, ms(at), id); err != nil {
+		return fmt.Errorf("store: letter #%d posted: %w", id, err)
+	}
+	return nil
+}
+
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Event is one entry of the append-only event log.
+type Event struct {
+	ID         int64
+	DossierID  int64 // 0: not about one dossier
+	At         time.Time
+	Actor      string // "klachtd", a staff address, "complainant", …
+	Action     string // registered, acknowledged, relayed, handler, verdict, …
+	Detail     string
+	MessageRef int64
+}
+
+// AddEvent appends an event.
+func (tx *Tx) AddEvent(e *Event) error {
+	if e.At.IsZero() {
+		e.At = time.Now().UTC()
+	}
+	res, err := tx.exec(`INSERT INTO events (dossier_id, at, actor, action, detail, message_ref) VALUES (?, ?, ?, ?, ?, ?)`,
+		nullID(e.DossierID), ms(e.At), e.Actor, e.Action, e.Detail, nullID(e.MessageRef))
+	if err != nil {
+		return fmt.Errorf("store: log event %s: %w", e.Action, err)
+	}
+	e.ID, err = res.LastInsertId()
+	return err
+}
+
+// Events returns the events of a dossier in order.
+func (tx *Tx) Events(dossierID int64) ([]*Event, error) {
+	rows, err := tx.query(`SELECT id, dossier_id, at, actor, action, detail, message_ref FROM events
+		WHERE dossier_id = ? ORDER BY at, id`, dossierID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list events: %w", err)
+	}
+	defer rows.Close()
+	var out []*Event
+	for rows.Next() {
+		var e Event
+		var d, at, ref sql.NullInt64
+		if err := rows.Scan(&e.ID, &d, &at, &e.Actor, &e.Action, &e.Detail, &ref); err != nil {
+			return nil, fmt.Errorf("store: list events: %w", err)
+		}
+		e.DossierID, e.At, e.MessageRef = d.Int64, fromMS(at), ref.Int64
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,158 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Outgoing is one row of the outbox: a composed message waiting to be sent.
+type Outgoing struct {
+	ID            int64
+	MessageRef    int64 // the filed outgoing message; its raw file is what is sent
+	LetterID      int64
+	Mailbox       string // intake address whose SMTP settings send it
+	EnvFrom       string
+	Recipients    []string
+	CreatedAt     time.Time
+	NextAttemptAt time.Time
+	Attempts      int
+	LastError     string
+	SentAt        time.Time
+	FailedAt      time.Time
+}
+
+// Enqueue adds an outbox row in the current transaction. The outbox sender
+// is kicked after the commit.
+func (tx *Tx) Enqueue(o *Outgoing) error {
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = time.Now().UTC()
+	}
+	if o.NextAttemptAt.IsZero() {
+		o.NextAttemptAt = o.CreatedAt
+	}
+	if len(o.Recipients) == 0 {
+		return fmt.Errorf("store: outbox row without recipients")
+	}
+	res, err := tx.exec(`INSERT INTO outbox (message_ref, letter_id, mailbox, env_from, recipients,
+		created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		o.MessageRef, nullID(o.LetterID), o.Mailbox, o.EnvFrom, strings.Join(o.Recipients, " "),
+		ms(o.CreatedAt), ms(o.NextAttemptAt))
+	if err != nil {
+		return fmt.Errorf("store: enqueue: %w", err)
+	}
+	o.ID, err = res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("store: enqueue: %w", err)
+	}
+	tx.outboxChanged = true
+	return nil
+}
+
+const outboxColumns = `id, message_ref, letter_id, mailbox, env_from, recipients, created_at,
+	next_attempt_at, attempts, last_error, sent_at, failed_at`
+
+func scanOutgoing(r scanner) (*Outgoing, error) {
+	var o Outgoing
+	var letter, created, next, sent, failed sql.NullInt64
+	var rcpts string
+	if err := r.Scan(&o.ID, &o.MessageRef, &letter, &o.Mailbox, &o.EnvFrom, &rcpts, &created, &next,
+		&o.Attempts, &o.LastError, &sent, &failed); err != nil {
+		return nil, err
+	}
+	o.LetterID = letter.Int64
+	o.Recipients = strings.Fields(rcpts)
+	o.CreatedAt, o.NextAttemptAt = fromMS(created), fromMS(next)
+	o.SentAt, o.FailedAt = fromMS(sent), fromMS(failed)
+	return &o, nil
+}
+
+// DueOutgoing returns unsent rows due at or before now, oldest first.
+func (tx *Tx) DueOutgoing(now time.Time, limit int) ([]*Outgoing, error) {
+	rows, err := tx.query(`SELECT `+outboxColumns+` FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
+		AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, ms(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: due outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []*Outgoing
+	for rows.Next() {
+		o, err := scanOutgoing(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: due outbox: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// NextOutgoingAt returns when the next unsent row is due (zero if none).
+func (tx *Tx) NextOutgoingAt() (time.Time, error) {
+	var next sql.NullInt64
+	if err := tx.queryRow(`SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL`).Scan(&next); err != nil {
+		return time.Time{}, fmt.Errorf("store: next outbox time: %w", err)
+	}
+	return fromMS(next), nil
+}
+
+// MarkSent records that a row was accepted by the SMTP server, and the
+// letter it carried (if any) as sent.
+func (tx *Tx) MarkSent(id int64, at time.Time) error {
+	o, err := tx.outgoing(id)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`, ms(at), id); err != nil {
+		return fmt.Errorf("store: mark outbox #%d sent: %w", id, err)
+	}
+	if o.LetterID != 0 {
+		if _, err := tx.exec(`UPDATE letters SET sent_at = ? WHERE id = ? AND sent_at IS NULL`, ms(at), o.LetterID); err != nil {
+			return fmt.Errorf("store: mark letter #%d sent: %w", o.LetterID, err)
+		}
+	}
+	return nil
+}
+
+// MarkRetry records a failed attempt and when to try again.
+func (tx *Tx) MarkRetry(id int64, errText string, next time.Time) error {
+	if _, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
+		errText, ms(next), id); err != nil {
+		return fmt.Errorf("store: mark outbox #%d retry: %w", id, err)
+	}
+	return nil
+}
+
+// MarkFailed records that a row will not be tried again.
+func (tx *Tx) MarkFailed(id int64, errText string, at time.Time) error {
+	if _, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, failed_at = ? WHERE id = ?`,
+		errText, ms(at), id); err != nil {
+		return fmt.Errorf("store: mark outbox #%d failed: %w", id, err)
+	}
+	return nil
+}
+
+// Outgoing returns one outbox row.
+func (tx *Tx) outgoing(id int64) (*Outgoing, error) {
+	o, err := scanOutgoing(tx.queryRow(`SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: outbox #%d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox #%d: %w", id, err)
+	}
+	return o, nil
+}
+
+// OutgoingForMessage returns the outbox row that sends a filed message, or nil.
+func (tx *Tx) OutgoingForMessage(messageRef int64) (*Outgoing, error) {
+	o, err := scanOutgoing(tx.queryRow(`SELECT `+outboxColumns+` FROM outbox WHERE message_ref = ? ORDER BY id DESC LIMIT 1`, messageRef))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox for message #%d: %w", messageRef, err)
+	}
+	return o, nil
+}
