@@ -1,0 +1,107 @@
+package e2e
+
+import (
+	"syscall"
+	"testing"
+	"time"
+)
+
+// crashOnce runs `klachtd once` with the fault-injection hook
+// KLACHTD_CRASH_AT=point (part of the contract: the daemon SIGKILLs itself
+// at that point) and checks that it died that way.
+func crashOnce(t *testing.T, e *env, point string) {
+	t.Helper()
+	r := e.run([]string{"KLACHTD_CRASH_AT=" + point}, "once")
+	if !killedBy(r.state, syscall.SIGKILL) {
+		t.Fatalf("klachtd once with KLACHTD_CRASH_AT=%s: %v, want death by SIGKILL\nstderr:\n%s", point, r.err, tail(r.stderr, 4000))
+	}
+}
+
+// TestKillBetweenCommitAndMove kills the daemon at the instants SPEC.md
+// "Data safety" names: no message is lost, no letter goes out twice except
+// in the one documented window.
+func TestKillBetweenCommitAndMove(t *testing.T) {
+	ack := hasSubject("[" + firstNumber() + "]")
+
+	// Killed after the dossier is committed, before the message is moved:
+	// the message stays in INBOX, and the next cycle recognises it as filed,
+	// only moves it, and sends the acknowledgement once.
+	t.Run("after-commit", func(t *testing.T) {
+		e := newEnv(t)
+		id := sendComplaint(t, "Klacht over mijn coachtraject")
+		crashOnce(t, e, "after-commit")
+		if !folderHasMessageID(t, intake, "INBOX", id) {
+			t.Fatalf("after a crash between commit and move the complaint <%s> left INBOX", id)
+		}
+
+		e.mustKlachtd("once")
+		onlyDossier(t, e)
+		waitMail(t, complainant, ack, 10*time.Second)
+		if acks := matching(t, complainant, ack, settle); len(acks) != 1 {
+			t.Errorf("%s received %d acknowledgements, want 1", complainant, len(acks))
+		}
+		intakeEmpty(t)
+	})
+
+	// Killed after the SMTP server accepted the letter, before it was marked
+	// sent: this is the one window in which a letter may go out twice
+	// (docs/architecture.md "never twice"). klachtd resends rather than lose
+	// the letter, with the same stored bytes and so the same Message-ID, so
+	// the complainant holds at most two copies that a client recognises as
+	// one.
+	t.Run("after-send", func(t *testing.T) {
+		e := newEnv(t)
+		sendComplaint(t, "Klacht over mijn coachtraject")
+		crashOnce(t, e, "after-send")
+		waitMail(t, complainant, ack, 10*time.Second)
+
+		e.mustKlachtd("once")
+		onlyDossier(t, e)
+		acks := matching(t, complainant, ack, settle)
+		t.Logf("%s holds %d cop(y/ies) of the acknowledgement after the restart", complainant, len(acks))
+		if len(acks) < 1 || len(acks) > 2 {
+			t.Fatalf("%s received %d acknowledgements, want 1 or 2", complainant, len(acks))
+		}
+		var ids []string
+		for _, raw := range acks {
+			h, err := readHeader(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := h.MessageID()
+			if err != nil || id == "" {
+				t.Fatalf("acknowledgement without a valid Message-ID (%q): %v", h.Get("Message-ID"), err)
+			}
+			ids = append(ids, id)
+		}
+		if len(ids) == 2 && ids[0] != ids[1] {
+			t.Errorf("the resent acknowledgement has Message-ID <%s>, the first <%s>: want the same", ids[1], ids[0])
+		}
+		detail := e.showJSON(t, firstNumber())
+		for _, l := range detail.Letters {
+			if l.Kind == "acknowledgement" && l.SentAt == "" {
+				t.Errorf("acknowledgement still unsent after the restart: %+v", l)
+			}
+		}
+		intakeEmpty(t)
+	})
+
+	// Killed after the registration is committed, before any SMTP: nothing
+	// went out, and after the restart exactly one acknowledgement does.
+	t.Run("before-send", func(t *testing.T) {
+		e := newEnv(t)
+		sendComplaint(t, "Klacht over mijn coachtraject")
+		crashOnce(t, e, "before-send")
+		if acks := matching(t, complainant, ack, settle); len(acks) != 0 {
+			t.Fatalf("%s received %d acknowledgement(s) from a daemon killed before sending", complainant, len(acks))
+		}
+
+		e.mustKlachtd("once")
+		onlyDossier(t, e)
+		waitMail(t, complainant, ack, 10*time.Second)
+		if acks := matching(t, complainant, ack, settle); len(acks) != 1 {
+			t.Errorf("%s received %d acknowledgements, want 1", complainant, len(acks))
+		}
+		intakeEmpty(t)
+	})
+}
