@@ -1,0 +1,154 @@
+package templates
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"text/template"
+	"time"
+	"unicode/utf8"
+)
+
+// Languager is what the term function prints: a procedure term (such as
+// "2 weken") that can name itself in a language.
+type Languager interface {
+	Language(lang string) string
+}
+
+var monthsNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni",
+	"juli", "augustus", "september", "oktober", "november", "december"}
+
+var verdicts = map[string][2]string{ // value -> {nl, en}
+	"founded":        {"gegrond", "founded"},
+	"unfounded":      {"ongegrond", "unfounded"},
+	"partly_founded": {"deels gegrond", "partly founded"},
+	"inadmissible":   {"niet-ontvankelijk", "inadmissible"},
+}
+
+// funcMap returns the template functions bound to one language; each
+// language directory is parsed with its own map, so a date in an nl/
+// template is always Dutch.
+func funcMap(lang string) template.FuncMap {
+	return template.FuncMap{
+		"date":     func(t time.Time) (string, error) { return formatDate(lang, t) },
+		"datetime": func(t time.Time) (string, error) { return formatDateTime(lang, t) },
+		"term":     func(v any) (string, error) { return formatTerm(lang, v) },
+		"verdict":  func(v string) (string, error) { return formatVerdict(lang, v) },
+		"shorten":  shorten,
+		"quote":    quote,
+		"join":     func(sep string, items []string) string { return strings.Join(nonEmpty(items), sep) },
+		"kindname": func(kind string) string { return KindName(lang, kind) },
+		"count":    count,
+	}
+}
+
+// formatDate formats t in its own location as "24 april 2026" (nl) or
+// "24 April 2026" (en). A zero time is an error: a letter must never
+// promise a date it does not know.
+func formatDate(lang string, t time.Time) (string, error) {
+	if t.IsZero() {
+		return "", fmt.Errorf("date: zero time")
+	}
+	if lang == "nl" {
+		return fmt.Sprintf("%d %s %d", t.Day(), monthsNL[t.Month()-1], t.Year()), nil
+	}
+	return t.Format("2 January 2006"), nil
+}
+
+// formatDateTime is formatDate followed by the time of day, 24-hour clock.
+func formatDateTime(lang string, t time.Time) (string, error) {
+	d, err := formatDate(lang, t)
+	if err != nil {
+		return "", fmt.Errorf("datetime: %w", err)
+	}
+	return d + ", " + t.Format("15:04"), nil
+}
+
+// formatTerm prints a term: anything with a Language(string) string method
+// (procedure.Term), or a plain string.
+func formatTerm(lang string, v any) (string, error) {
+	switch t := v.(type) {
+	case nil:
+		return "", fmt.Errorf("term: no value")
+	case Languager:
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+			return "", fmt.Errorf("term: nil %T", v)
+		}
+		return t.Language(lang), nil
+	case string:
+		return t, nil
+	default:
+		return "", fmt.Errorf("term: cannot print %T (want a Language(string) string method)", v)
+	}
+}
+
+// formatVerdict translates a stored verdict value into the letter language.
+func formatVerdict(lang, v string) (string, error) {
+	names, ok := verdicts[v]
+	if !ok {
+		return "", fmt.Errorf("verdict: unknown value %q", v)
+	}
+	if lang == "nl" {
+		return names[0], nil
+	}
+	return names[1], nil
+}
+
+// shorten collapses white space and cuts s to at most about n characters at
+// a word boundary, marking the cut with an ellipsis.
+func shorten(n int, s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	cut := n
+	for i := n; i > n/2; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(r[:cut]), " ,;:.-") + " …"
+}
+
+// quote turns s into a quote block of the body markup: every line gets
+// "> " (a blank line just ">"), leading and trailing blank lines dropped.
+func quote(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Trim(s, "\n")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		l = strings.TrimRight(l, " \t\r")
+		if l == "" {
+			lines[i] = ">"
+		} else {
+			lines[i] = "> " + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// count returns the length of a slice, array or map (0 for nil), so a
+// template can print "3 open" for any list it is given.
+func count(v any) (int, error) {
+	if v == nil {
+		return 0, nil
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		return rv.Len(), nil
+	}
+	return 0, fmt.Errorf("count: cannot count %T", v)
+}
+
+func nonEmpty(items []string) []string {
+	var out []string
+	for _, s := range items {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
