@@ -1,0 +1,451 @@
+// Package quote cuts a staff member's new text from a reply to a klachtd
+// notification, so that only that text is relayed to the complainant. It
+// finds the Marker line that every notification starts with, then the mail
+// client's quote header just above it; when anything is uncertain the relay
+// is held, because a leak is worse than a delay (SPEC "Cutting the quote").
+package quote
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Marker is the visible line every notification to staff starts with. It
+// must be the first line of the notification's text: everything between the
+// client's quote header and the marker is then the client's own header, and
+// nothing of the notification can stand above that header.
+const Marker = "## Antwoord boven deze regel / reply above this line ##"
+
+// Result is the outcome of cutting one reply.
+type Result struct {
+	// Reply is the staff member's new text: what stands above the client's
+	// quote header, without leading and trailing blank lines. A signature
+	// is part of the reply and is kept. When Held, Reply holds the text
+	// that would have been relayed if one was found (to show the staff
+	// member), and must not be sent.
+	Reply string
+	// Held is true when the reply must not be relayed and the staff member
+	// is to be asked instead.
+	Held bool
+	// Reason says why the reply is held, in English, for the log and for
+	// the question to staff. Empty when not held.
+	Reason string
+}
+
+// Reasons for holding a reply.
+const (
+	ReasonNoMarker       = "marker line not found"
+	ReasonNoHeader       = "quote header not found above the marker line"
+	ReasonUnknownHeader  = "unrecognised quote header above the quoted text"
+	ReasonNothing        = "nothing above the quote"
+	ReasonTextInQuote    = "text inside the quote"
+	ReasonTextBelowQuote = "text below the quote"
+	ReasonNoConverter    = "no HTML converter"
+	reasonLeakPrefix     = "a reply address would leak: "
+)
+
+// maxJoin is how many physical lines a wrapped marker or attribution line
+// may be spread over by a client's line wrapping.
+const maxJoin = 3
+
+// Cut returns what stands above the client's quote header that precedes the
+// marker. forbidden are strings that must never reach the complainant (the
+// token addresses, the tokens themselves); if any of them, compared without
+// regard to case, is still in the reply, the result is held. Empty entries
+// of forbidden are ignored.
+func Cut(text string, forbidden []string) Result {
+	lines := splitLines(text)
+
+	first, last, ok := findMarker(lines)
+	if !ok {
+		return held("", ReasonNoMarker)
+	}
+
+	depth, _ := stripQuote(lines[first])
+	var cut int
+	if depth > 0 {
+		// The marker came back as a ">" quote: the quote starts at the top
+		// of the ">" block that holds it, or at the attribution just above.
+		start := quoteBlockStart(lines, first)
+		c, reason := headerAboveBlock(lines, start)
+		if reason != "" {
+			return held("", reason)
+		}
+		cut = c
+	} else {
+		c, found := firstHeader(lines, first)
+		if !found {
+			return held("", ReasonNoHeader)
+		}
+		cut = c
+	}
+	// When the notification is quoted inside a quoted message (a reply to
+	// a reply), the new text ends at the topmost quote header, not at the
+	// one nearest the marker.
+	if c, found := firstHeader(lines, cut); found {
+		cut = c
+	}
+	if depth > 0 {
+		if reason := textAfterQuote(lines, last+1); reason != "" {
+			return held(reply(lines[:cut]), reason)
+		}
+	}
+
+	r := reply(lines[:cut])
+	if onlyBoilerplate(r) {
+		return held(r, ReasonNothing)
+	}
+	for _, f := range forbidden {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		if ContainsFold(r, f) {
+			return held(r, reasonLeakPrefix+f)
+		}
+	}
+	return Result{Reply: r}
+}
+
+// CutHTML does what Cut does for an HTML-only reply: toText renders the
+// HTML to plain text (the caller's renderer, so that this package stays
+// free of I/O and of an HTML dependency), then the text is cut.
+func CutHTML(html string, toText func(string) string, forbidden []string) Result {
+	if toText == nil {
+		return held("", ReasonNoConverter)
+	}
+	return Cut(toText(html), forbidden)
+}
+
+// ContainsFold reports whether sub occurs in s without regard to case.
+func ContainsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
+
+func held(reply, reason string) Result {
+	return Result{Reply: reply, Held: true, Reason: reason}
+}
+
+// splitLines splits text into lines, accepting CRLF, LF and lone CR.
+func splitLines(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	return strings.Split(text, "\n")
+}
+
+// stripQuote returns the quote depth of line (the number of ">" in its
+// prefix, spaces between them allowed) and the rest after the prefix.
+func stripQuote(line string) (int, string) {
+	depth := 0
+	i := 0
+	for i < len(line) {
+		switch line[i] {
+		case '>':
+			depth++
+		case ' ', '\t':
+		default:
+			if depth == 0 {
+				return 0, line
+			}
+			return depth, line[i:]
+		}
+		i++
+	}
+	if depth == 0 {
+		return 0, line
+	}
+	return depth, ""
+}
+
+func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// normalize lowercases s and collapses every run of white space (and the
+// non-breaking spaces HTML renderings leave) into one space.
+func normalize(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return unicode.IsSpace(r) || r == '\u00a0'
+	}), " ")
+}
+
+var normMarker = normalize(Marker)
+
+// findMarker returns the first and last line of the first occurrence of
+// the marker. The marker may carry a quote prefix and may have been wrapped
+// over up to maxJoin lines by the client.
+func findMarker(lines []string) (first, last int, ok bool) {
+	for i := range lines {
+		joined := ""
+		for k := 0; k < maxJoin && i+k < len(lines); k++ {
+			_, rest := stripQuote(lines[i+k])
+			if k > 0 && isBlank(rest) {
+				break
+			}
+			joined += " " + rest
+			if strings.Contains(normalize(joined), normMarker) {
+				// The earliest i whose join holds the marker may be a line
+				// just above it; the marker starts at the last line from
+				// which the join still holds it.
+				first = i
+				for first < i+k && strings.Contains(normalize(joinStripped(lines[first+1:i+k+1])), normMarker) {
+					first++
+				}
+				return first, i + k, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+func joinStripped(ls []string) string {
+	var b strings.Builder
+	for _, l := range ls {
+		_, rest := stripQuote(l)
+		b.WriteString(" ")
+		b.WriteString(rest)
+	}
+	return b.String()
+}
+
+// quoteBlockStart returns the first line of the ">" block that holds line
+// m. Blank lines between quoted lines belong to the block.
+func quoteBlockStart(lines []string, m int) int {
+	start := m
+	for j := m - 1; j >= 0; j-- {
+		d, _ := stripQuote(lines[j])
+		if d > 0 {
+			start = j
+			continue
+		}
+		if isBlank(lines[j]) {
+			continue
+		}
+		break
+	}
+	return start
+}
+
+// headerAboveBlock finds the attribution line(s) directly above a ">"
+// block that starts at line start, and returns the line to cut at. A
+// non-blank line ending in a colon that is not a known attribution is
+// taken as a header in an unknown form: the reply is held.
+func headerAboveBlock(lines []string, start int) (int, string) {
+	e := start - 1
+	for e >= 0 && isBlank(lines[e]) {
+		e--
+	}
+	if e < 0 {
+		return start, ""
+	}
+	for k := 0; k < maxJoin && e-k >= 0; k++ {
+		if k > 0 && isBlank(lines[e-k]) {
+			break
+		}
+		if isAttribution(joinLines(lines[e-k : e+1])) {
+			return extendOverSeparator(lines, e-k), ""
+		}
+	}
+	if isSeparator(lines[e]) {
+		return e, ""
+	}
+	if strings.HasSuffix(strings.TrimSpace(lines[e]), ":") {
+		return 0, ReasonUnknownHeader
+	}
+	return start, ""
+}
+
+// firstHeader returns the line to cut at for the topmost quote header
+// (separator, Outlook header block or attribution) above line limit.
+func firstHeader(lines []string, limit int) (int, bool) {
+	for j := 0; j < limit; j++ {
+		if isBlank(lines[j]) {
+			continue
+		}
+		if isSeparator(lines[j]) {
+			return j, true
+		}
+		if isHeaderBlockStart(lines, j, limit) {
+			return extendOverSeparator(lines, j), true
+		}
+		if attributionAt(lines, j, limit) {
+			return extendOverSeparator(lines, j), true
+		}
+	}
+	return 0, false
+}
+
+// attributionAt reports whether an attribution starts at line j, wrapped
+// over at most maxJoin lines above limit. A wrapped attribution starts at j
+// only if no later line of the join starts one itself: staff text may also
+// start with "Op" or "On".
+func attributionAt(lines []string, j, limit int) bool {
+	for k := 0; k < maxJoin && j+k < limit; k++ {
+		if k > 0 && isBlank(lines[j+k]) {
+			break
+		}
+		if !isAttribution(joinLines(lines[j : j+k+1])) {
+			continue
+		}
+		tail := false
+		for i := j + 1; i <= j+k; i++ {
+			if isAttribution(joinLines(lines[i : j+k+1])) {
+				tail = true
+				break
+			}
+		}
+		if !tail {
+			return true
+		}
+	}
+	return false
+}
+
+// extendOverSeparator moves the cut at line h up over blank lines to a
+// separator line just above the header, such as Outlook's line of
+// underscores above its "Van:" block.
+func extendOverSeparator(lines []string, h int) int {
+	j := h - 1
+	for j >= 0 && isBlank(lines[j]) {
+		j--
+	}
+	if j >= 0 && isSeparator(lines[j]) {
+		return j
+	}
+	return h
+}
+
+func joinLines(ls []string) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		parts[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(parts, " ")
+}
+
+var (
+	// attributionRes match the line a client writes above a quote, in the
+	// forms of mutt, Gmail, Apple Mail, Thunderbird, Roundcube and others,
+	// Dutch and English (and German and French, which cost nothing).
+	attributionRes = []*regexp.Regexp{
+		// "On Sat, Nov 21, 2026 at 03:21:00PM +0100, Klachtd wrote:"
+		// "Op za 21 nov 2026 om 15:21 schreef Acme <info@example.nl>:"
+		// "Op 21 nov. 2026, om 15:21 heeft Acme <…> het volgende geschreven:"
+		regexp.MustCompile(`(?i)^(on|op)\s.*\b(wrote|writes|schreef|schrijft|geschreven)\b[^:]*:$`),
+		// "Am 21.11.2026 um 15:21 schrieb Acme:"
+		regexp.MustCompile(`(?i)^am\s.*\bschrieb\b[^:]*:$`),
+		// "Le 21/11/2026 à 15:21, Acme a écrit :"
+		regexp.MustCompile(`(?i)^le\s.*\ba écrit\s*:$`),
+		// mutt "* Acme <info@example.nl> [2026-11-21 15:21]:"
+		regexp.MustCompile(`^\* .+ \[\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?( [+-]\d{4})?\]:$`),
+		// "Acme <info@example.nl> schreef op 21 nov. 2026 15:21:"
+		regexp.MustCompile(`(?i)^.*<[^<>\s]+@[^<>\s]+>\s+(wrote|schreef)\b.*:$`),
+	}
+	// separatorRes match lines that open a quote on their own.
+	separatorRes = []*regexp.Regexp{
+		regexp.MustCompile(`^_{8,}$`),
+		regexp.MustCompile(`(?i)^-{2,}\s*(oorspronkelijk bericht|original message|doorgestuurd bericht|forwarded message|originele bericht)\s*-{2,}$`),
+	}
+	// fieldRe matches a field of an Outlook-style header block, after "*"
+	// (bold in text renderings) has been removed.
+	fieldRe = regexp.MustCompile(`(?i)^(van|from|verzonden|sent|datum|date|aan|to|cc|onderwerp|subject)\s*:`)
+	fromRe  = regexp.MustCompile(`(?i)^(van|from)\s*:\s*\S`)
+)
+
+func isAttribution(s string) bool {
+	s = strings.TrimSpace(s)
+	if !strings.HasSuffix(s, ":") {
+		return false
+	}
+	for _, re := range attributionRes {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func isSeparator(line string) bool {
+	s := strings.TrimSpace(line)
+	for _, re := range separatorRes {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func unbold(line string) string {
+	return strings.TrimSpace(strings.ReplaceAll(line, "*", ""))
+}
+
+// isHeaderBlockStart reports whether line j opens an Outlook-style header
+// block ("Van:"/"From:" followed by at least two other fields before the
+// marker at line m).
+func isHeaderBlockStart(lines []string, j, m int) bool {
+	if !fromRe.MatchString(unbold(lines[j])) {
+		return false
+	}
+	seen := map[string]bool{}
+	for i := j + 1; i < m && i <= j+8; i++ {
+		if f := fieldRe.FindStringSubmatch(unbold(lines[i])); f != nil {
+			seen[strings.ToLower(f[1])] = true
+		}
+	}
+	return len(seen) >= 2
+}
+
+// textAfterQuote checks the lines after a ">"-quoted marker: staff text
+// between quoted lines means an inline answer ("text inside the quote");
+// staff text after the quote other than a signature means the staff member
+// wrote below the quote. Either way the cut cannot be trusted.
+func textAfterQuote(lines []string, from int) string {
+	textAt := -1
+	for i := from; i < len(lines); i++ {
+		d, _ := stripQuote(lines[i])
+		switch {
+		case d > 0:
+			if textAt >= 0 {
+				return ReasonTextInQuote
+			}
+		case isBlank(lines[i]):
+		default:
+			if textAt < 0 {
+				textAt = i
+			}
+		}
+	}
+	if textAt < 0 {
+		return ""
+	}
+	if l := strings.TrimRight(lines[textAt], " \t"); l == "--" {
+		return "" // a signature (RFC 3676 section 4.3 separator) appended below the quote
+	}
+	return ReasonTextBelowQuote
+}
+
+// reply joins the lines above the cut, without leading and trailing blank
+// lines.
+func reply(lines []string) string {
+	for len(lines) > 0 && isBlank(lines[0]) {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && isBlank(lines[len(lines)-1]) {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// boilerplateRe matches the lines phone clients add on their own.
+var boilerplateRe = regexp.MustCompile(`(?i)^(sent from|sent with|verzonden (vanaf|met|via)|verstuurd (vanaf|met|via)|get outlook for|outlook voor)\b`)
+
+// onlyBoilerplate reports whether r holds no text of the staff member's
+// own: nothing, or only a phone client's line.
+func onlyBoilerplate(r string) bool {
+	for _, l := range strings.Split(r, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || boilerplateRe.MatchString(l) {
+			continue
+		}
+		return false
+	}
+	return true
+}
