@@ -94,39 +94,84 @@ func formatVerdict(lang, v string) (string, error) {
 	return names[1], nil
 }
 
-// shorten collapses white space and cuts s to at most about n characters at
-// a word boundary, marking the cut with an ellipsis.
+// shorten cuts s to at most about n characters at a word boundary and
+// marks the cut with an ellipsis. Runs of spaces and of blank lines are
+// collapsed first; line breaks are kept.
 func shorten(n int, s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
+	s = tidyText(s)
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	r := []rune(s)
 	cut := n
 	for i := n; i > n/2; i-- {
-		if r[i] == ' ' {
+		if r[i] == ' ' || r[i] == '\n' {
 			cut = i
 			break
 		}
 	}
-	return strings.TrimRight(string(r[:cut]), " ,;:.-") + " …"
+	return strings.TrimRight(string(r[:cut]), " \n,;:.-") + " …"
 }
 
-// quote turns s into a quote block of the body markup: every line gets
-// "> " (a blank line just ">"), leading and trailing blank lines dropped.
-func quote(s string) string {
+// tidyText collapses runs of spaces inside lines and runs of blank lines,
+// and drops blank lines at both ends.
+func tidyText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Trim(s, "\n")
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		l = strings.TrimRight(l, " \t\r")
-		if l == "" {
-			lines[i] = ">"
-		} else {
-			lines[i] = "> " + l
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.Join(strings.Fields(l), " ")
+		if l == "" && (len(out) == 0 || out[len(out)-1] == "") {
+			continue
+		}
+		out = append(out, l)
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return strings.Join(out, "\n")
+}
+
+// reflowMin is the length from which a line is taken to be hard-wrapped
+// prose: the next line of the same paragraph is joined to it.
+const reflowMin = 50
+
+// quote turns s into a quote block of the body markup: every line gets
+// "> " (a blank line just ">"). Lines that look hard-wrapped by a mail
+// program (reflowMin runes or more, followed by a line that does not start
+// a list item) are joined, so the letter can wrap them again; short lines
+// such as a signature or an address keep their breaks.
+func quote(s string) string {
+	var out []string
+	prev := 0 // rune length of the previous line; 0 after a blank line
+	for _, l := range strings.Split(tidyText(s), "\n") {
+		switch {
+		case l == "":
+			out = append(out, ">")
+			prev = 0
+			continue
+		case prev >= reflowMin && !startsItem(l):
+			out[len(out)-1] += " " + l
+		default:
+			out = append(out, "> "+l)
+		}
+		prev = utf8.RuneCountInString(l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// startsItem reports whether a line starts a list item ("- ", "* ", "• ",
+// "1. ", "2) ").
+func startsItem(l string) bool {
+	for _, p := range []string{"- ", "* ", "• "} {
+		if strings.HasPrefix(l, p) {
+			return true
 		}
 	}
-	return strings.Join(lines, "\n")
+	i := 0
+	for i < len(l) && l[i] >= '0' && l[i] <= '9' {
+		i++
+	}
+	return i > 0 && i < len(l)-1 && (l[i] == '.' || l[i] == ')') && l[i+1] == ' '
 }
 
 // count returns the length of a slice, array or map (0 for nil), so a

@@ -97,8 +97,9 @@ func TestShorten(t *testing.T) {
 		in   string
 		want string
 	}{
-		{"short", 300, "Kort\n\nbericht.", "Kort bericht."},
+		{"short", 300, "Kort  bericht.\r\n\r\n\r\nTweede alinea.\n", "Kort bericht.\n\nTweede alinea."},
 		{"cut at word", 20, "De factuur van € 1.250,00 klopt niet", "De factuur van € …"},
+		{"cut at line break", 12, "Geachte heer,\nmevrouw", "Geachte …"},
 		{"one long word", 5, "abcdefghij", "abcde …"},
 	}
 	for _, tc := range tests {
@@ -111,12 +112,16 @@ func TestShorten(t *testing.T) {
 }
 
 func TestQuote(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"a\r\n\r\nb  \n", "> a\n>\n> b"},
-		{"\n\nx", "> x"},
+	long := "Op 2 april ontving ik uw factuur van € 1.250,00 voor het"
+	tests := []struct{ name, in, want string }{
+		{"blank lines", "a\r\n\r\n\r\nb  \n", "> a\n>\n> b"},
+		{"leading blank lines", "\n\nx", "> x"},
+		{"hard-wrapped prose is joined", long + "\ncoachingstraject.\nGroet,\nJosé", "> " + long + " coachingstraject.\n> Groet,\n> José"},
+		{"list items keep their lines", long + "\n- een\n- twee", "> " + long + "\n> - een\n> - twee"},
+		{"numbered items keep their lines", long + "\n1. een", "> " + long + "\n> 1. een"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			if got := quote(tc.in); got != tc.want {
 				t.Errorf("quote = %q, want %q", got, tc.want)
 			}
