@@ -147,6 +147,16 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox(sent_at, failed_at, next_attempt_at);
 `,
+	// 2: scheduled notices (reminders, alerts, digests) are sent once each.
+	`
+CREATE TABLE notices (
+	scope TEXT NOT NULL,
+	kind  TEXT NOT NULL,
+	key   TEXT NOT NULL,
+	at    INTEGER NOT NULL,
+	PRIMARY KEY (scope, kind, key)
+);
+`,
 }
 
 // migrate applies the missing migrations in one transaction, tracked with

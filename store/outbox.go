@@ -156,3 +156,32 @@ func (tx *Tx) OutgoingForMessage(messageRef int64) (*Outgoing, error) {
 	}
 	return o, nil
 }
+
+// SetOutboxLetter links the outbox row of a message to the letter it carries.
+func (tx *Tx) SetOutboxLetter(messageRef, letterID int64) error {
+	if _, err := tx.exec(`UPDATE outbox SET letter_id = ? WHERE message_ref = ?`, letterID, messageRef); err != nil {
+		return fmt.Errorf("store: link letter #%d: %w", letterID, err)
+	}
+	return nil
+}
+
+// NoticeSent reports whether a scheduled notice (scope, kind, key) was
+// already sent.
+func (tx *Tx) NoticeSent(scope, kind, key string) (bool, error) {
+	var n int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM notices WHERE scope = ? AND kind = ? AND key = ?`, scope, kind, key).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: notice lookup: %w", err)
+	}
+	return n > 0, nil
+}
+
+// RecordNotice records that a scheduled notice was queued. It reports false
+// if it had been recorded before (and then nothing must be sent).
+func (tx *Tx) RecordNotice(scope, kind, key string, at time.Time) (bool, error) {
+	res, err := tx.exec(`INSERT INTO notices (scope, kind, key, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, scope, kind, key, ms(at))
+	if err != nil {
+		return false, fmt.Errorf("store: record notice: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

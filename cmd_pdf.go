@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/klachtd/klachtd/store"
+)
+
+// letterKinds are the letters `pdf` can print, with their Dutch names.
+var letterKinds = map[string]string{
+	"acknowledgement": "acknowledgement", "ontvangstbevestiging": "acknowledgement",
+	"delay": "delay", "uitstel": "delay",
+	"decision": "decision", "beslissing": "decision",
+	"rejection": "rejection", "afwijzing": "rejection",
+	"closing": "closing", "afsluiting": "closing",
+	"hearing": "hearing", "hoorverzoek": "hearing",
+}
+
+// cmdPDF writes the PDF of the latest letter of a kind. Letters are stored
+// as sent, so a reprint is byte-identical to the original.
+func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, cfgPath := newFlags("pdf", stderr)
+	outFile := fs.String("o", "", "output `file` (default NUMBER-KIND.pdf; - for standard output)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("usage: klachtd pdf NUMBER KIND [-o FILE]; KIND is acknowledgement, delay, decision, rejection, closing or hearing")
+	}
+	number := strings.ToUpper(pos[0])
+	kind, ok := letterKinds[strings.ToLower(pos[1])]
+	if !ok {
+		return usagef("unknown letter kind %q: use acknowledgement, delay, decision, rejection, closing or hearing", pos[1])
+	}
+	e, err := open(ctx, *cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	var letter *store.Letter
+	err = e.store.View(ctx, func(tx *store.Tx) error {
+		d, err := tx.Dossier(number)
+		if err != nil {
+			return usagef("no dossier %s", number)
+		}
+		ls, err := tx.Letters(d.ID)
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			if l.Kind == kind && l.PDFPath != "" {
+				letter = l
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if letter == nil {
+		return fmt.Errorf("dossier %s has no %s letter", number, kind)
+	}
+	pdf, err := e.store.ReadFile(letter.PDFPath)
+	if err != nil {
+		return err
+	}
+	name := *outFile
+	if name == "" {
+		name = fmt.Sprintf("%s-%s.pdf", number, kind)
+	}
+	if name == "-" {
+		_, err = stdout.Write(pdf)
+		return err
+	}
+	if err := os.WriteFile(name, pdf, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	fmt.Fprintf(stdout, "%s\n", name)
+	return nil
+}

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os/signal"
+	"syscall"
+)
+
+// cmdRun runs the daemon until SIGINT or SIGTERM. In-flight work finishes
+// or is cancelled; nothing is moved out of the inbox that is not committed.
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, cfgPath := newFlags("run", stderr)
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	e, err := open(ctx, *cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	d, err := e.newDaemon()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return d.Run(ctx)
+}

@@ -1,0 +1,327 @@
+package daemon
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/letters"
+	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/store"
+)
+
+// relTo returns path relative to base (paths from mailbox.Parse are absolute).
+func relTo(base, path string) string {
+	if rel, err := filepath.Rel(base, path); err == nil {
+		return rel
+	}
+	return path
+}
+
+// newMessageID makes a Message-ID (without <>) in the intake address's domain.
+func newMessageID(number, kind, address string) string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	domain := "klachtd.invalid"
+	if i := strings.LastIndex(address, "@"); i >= 0 {
+		domain = address[i+1:]
+	}
+	if number == "" {
+		number = "klachtd"
+	}
+	return fmt.Sprintf("%s.%s.%s@%s", number, kind, hex.EncodeToString(b[:]), domain)
+}
+
+// complainant returns the complainant as a letter recipient.
+func (d *Daemon) complainant(dos *store.Dossier) letters.Person {
+	return letters.Person{Name: dos.ComplainantName, Email: dos.ComplainantEmail, Address: dos.PostalAddress}
+}
+
+// person returns a staff member as a letter person.
+func person(org *config.Organisation, addr string) letters.Person {
+	p := org.Person(addr)
+	name := p.Name
+	if name == "" {
+		name = addr
+	}
+	return letters.Person{Name: name, Email: p.Address, Function: p.Function}
+}
+
+// baseLetter fills the fields every letter of a dossier shares.
+func (d *Daemon) baseLetter(org *config.Organisation, dos *store.Dossier, kind string, to letters.Person) letters.Letter {
+	handler := person(org, dos.Handler)
+	l := letters.Letter{
+		Kind:          kind,
+		Language:      dos.Language,
+		Number:        dos.Number,
+		Date:          d.Now().In(procedure.Amsterdam),
+		Org:           letters.Org{Name: org.Name, Address: org.PostalAddress, LogoFile: org.LogoFile},
+		Recipient:     to,
+		Signer:        handler,
+		Description:   dos.Description,
+		Subject:       dos.Subject,
+		ReceivedAt:    dos.ReceivedAt.In(procedure.Amsterdam),
+		AcknowledgeBy: dos.AcknowledgeBy,
+		DecideBy:      dos.DecideBy,
+		Handler:       handler,
+		Verdict:       dos.Verdict,
+		Facts:         dos.Facts,
+		Position:      dos.Position,
+		Measures:      dos.Measures,
+		Appeal:        org.Appeal,
+	}
+	if !org.Procedure.AppealWithin.IsZero() {
+		l.AppealWithin = org.Procedure.AppealWithin
+	}
+	if l.Language == "" {
+		l.Language = org.Language
+	}
+	return l
+}
+
+// letterOptions tunes queueLetter.
+type letterOptions struct {
+	edit       func(*letters.Letter) // set kind-specific fields
+	post       bool                  // also to the officer to print and post
+	noPost     bool                  // never to the post (copies to third parties)
+	inReplyTo  string                // Message-ID to answer; default: the dossier's thread
+	standalone bool                  // not in the complainant's thread (letters to others)
+	replyTo    string                // Reply-To address
+}
+
+// queueLetter renders a letter of a dossier, files it (letter row, outgoing
+// message with its exact bytes, PDF) and puts it in the outbox, all in the
+// caller's transaction.
+func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to letters.Person, opt *letterOptions) error {
+	if opt == nil {
+		opt = &letterOptions{}
+	}
+	l := d.baseLetter(org, dos, kind, to)
+	if opt.edit != nil {
+		opt.edit(&l)
+	}
+	r, err := letters.Render(d.templates, l)
+	if err != nil {
+		return fmt.Errorf("render %s letter for %s: %w", kind, dos.Number, err)
+	}
+	auto := "auto-generated"
+	if kind == "acknowledgement" {
+		auto = "auto-replied" // RFC 3834 §5: a response to a message
+	}
+	var irt string
+	var refs []string
+	if !opt.standalone {
+		var err error
+		if irt, refs, err = d.threadHeaders(tx, dos, opt.inReplyTo); err != nil {
+			return err
+		}
+	}
+	out := mailbox.Outgoing{
+		From:          &mail.Address{Name: org.Name, Address: dos.Mailbox},
+		To:            []*mail.Address{{Name: to.Name, Address: to.Email}},
+		Subject:       r.Subject,
+		MessageID:     newMessageID(dos.Number, kind, dos.Mailbox),
+		InReplyTo:     irt,
+		References:    refs,
+		AutoSubmitted: auto,
+		Date:          d.Now(),
+		Text:          r.Text,
+		HTML:          r.HTML,
+		Headers:       map[string]string{"X-Klachtd-Dossier": dos.Number, "X-Klachtd-Letter": kind},
+	}
+	if opt.replyTo != "" {
+		out.ReplyTo = &mail.Address{Name: org.Name + " " + dos.Number, Address: opt.replyTo}
+	}
+	var pdfPath string
+	if r.PDF != nil {
+		out.Attachments = []mailbox.OutAttachment{{Filename: r.Filename, ContentType: "application/pdf", Data: r.PDF}}
+		rel, _, _, err := d.store.PutFile("files", bytes.NewReader(r.PDF))
+		if err != nil {
+			return err
+		}
+		pdfPath = rel
+	}
+	data, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("encode %s letter: %w", kind, err)
+	}
+	m, err := d.queueMail(tx, dos, store.DirectionOut, store.KindLetter, out)
+	if err != nil {
+		return err
+	}
+	letter := &store.Letter{DossierID: dos.ID, Kind: kind, Language: l.Language, Recipient: to.Email,
+		Channel: "email", Data: string(data), PDFPath: pdfPath, MessageRef: m.ID, CreatedAt: d.Now()}
+	if err := tx.InsertLetter(letter); err != nil {
+		return err
+	}
+	if err := tx.SetOutboxLetter(m.ID, letter.ID); err != nil {
+		return err
+	}
+	if err := tx.AddEvent(&store.Event{DossierID: dos.ID, Actor: "klachtd", Action: "letter",
+		Detail: fmt.Sprintf("%s letter to %s queued", kind, to.Email), MessageRef: m.ID}); err != nil {
+		return err
+	}
+	if opt.post || (d.postWanted(org, kind) && !opt.noPost) {
+		return d.queueToPost(tx, org, dos, letter, r)
+	}
+	return nil
+}
+
+// postWanted says whether the organisation's `post` setting sends this kind
+// of letter to the officer to print and post.
+func (d *Daemon) postWanted(org *config.Organisation, kind string) bool {
+	switch org.Post {
+	case "all":
+		return !letters.IsInternal(kind)
+	case "decision":
+		return kind == "decision"
+	}
+	return false
+}
+
+// threadHeaders returns In-Reply-To and References for a mail in the
+// complainant's thread: answering the given Message-ID, or else the latest
+// message from the complainant.
+func (d *Daemon) threadHeaders(tx *store.Tx, dos *store.Dossier, answer string) (string, []string, error) {
+	msgs, err := tx.Messages(dos.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	var refs []string
+	if dos.RootMessageID != "" {
+		refs = append(refs, dos.RootMessageID)
+	}
+	irt := answer
+	if irt == "" {
+		for i := len(msgs) - 1; i >= 0; i-- {
+			m := msgs[i]
+			if m.Direction == store.DirectionIn && strings.EqualFold(m.FromAddr, dos.ComplainantEmail) && m.MessageID != "" {
+				irt = m.MessageID
+				break
+			}
+		}
+	}
+	if irt != "" && (len(refs) == 0 || refs[len(refs)-1] != irt) {
+		refs = append(refs, irt)
+	}
+	return irt, refs, nil
+}
+
+// queueMail composes out, stores its exact bytes, files it as a message of
+// the dossier (dos may be nil) and enqueues it.
+func (d *Daemon) queueMail(tx *store.Tx, dos *store.Dossier, direction, kind string, out mailbox.Outgoing) (*store.Message, error) {
+	if out.Date.IsZero() {
+		out.Date = d.Now()
+	}
+	raw, err := mailbox.Compose(out)
+	if err != nil {
+		return nil, fmt.Errorf("compose %s: %w", kind, err)
+	}
+	rel, sum, size, err := d.store.PutFile("mail", bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	m := &store.Message{Direction: direction, Kind: kind, MessageID: out.MessageID, SHA256: sum, Size: size,
+		RawPath: rel, FromAddr: out.From.Address, FromName: out.From.Name, Subject: out.Subject, Date: out.Date,
+		ReceivedAt: out.Date, InReplyTo: nonEmpty(out.InReplyTo), References: out.References, Text: out.Text}
+	var rcpts []string
+	for _, a := range out.To {
+		m.To = append(m.To, a.Address)
+		rcpts = append(rcpts, a.Address)
+	}
+	for _, a := range out.Cc {
+		m.Cc = append(m.Cc, a.Address)
+		rcpts = append(rcpts, a.Address)
+	}
+	if dos != nil {
+		m.DossierID = dos.ID
+	}
+	if err := tx.InsertMessage(m); err != nil {
+		return nil, err
+	}
+	mb := out.From.Address
+	if err := tx.Enqueue(&store.Outgoing{MessageRef: m.ID, Mailbox: mb, EnvFrom: mb, Recipients: rcpts, CreatedAt: d.Now()}); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// internalMail renders an internal kind (notification, reminder, alert, …)
+// and queues it to staff.
+func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to []string, edit func(*letters.Letter), extra func(*mailbox.Outgoing)) (*store.Message, error) {
+	var l letters.Letter
+	intake := d.intakeAddress(org)
+	if dos != nil {
+		l = d.baseLetter(org, dos, kind, person(org, to[0]))
+		intake = dos.Mailbox
+	} else {
+		l = letters.Letter{Kind: kind, Language: org.Language, Date: d.Now().In(procedure.Amsterdam),
+			Org: letters.Org{Name: org.Name, Address: org.PostalAddress}, Recipient: person(org, to[0])}
+	}
+	if edit != nil {
+		edit(&l)
+	}
+	r, err := letters.Render(d.templates, l)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", kind, err)
+	}
+	number := ""
+	if dos != nil {
+		number = dos.Number
+	}
+	out := mailbox.Outgoing{
+		From:          &mail.Address{Name: "klachtd " + org.Name, Address: intake},
+		Subject:       r.Subject,
+		MessageID:     newMessageID(number, kind, intake),
+		AutoSubmitted: "auto-generated",
+		Date:          d.Now(),
+		Text:          r.Text,
+		HTML:          r.HTML,
+		Headers:       map[string]string{"X-Klachtd-Notice": kind},
+	}
+	if number != "" {
+		out.Headers["X-Klachtd-Dossier"] = number
+	}
+	for _, a := range to {
+		out.To = append(out.To, &mail.Address{Name: person(org, a).Name, Address: a})
+	}
+	if extra != nil {
+		extra(&out)
+	}
+	m, err := d.queueMail(tx, dos, store.DirectionInternal, store.KindNotice, out)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// intakeAddress returns the first intake address of an organisation.
+func (d *Daemon) intakeAddress(org *config.Organisation) string {
+	for _, mb := range d.cfg.Mailboxes {
+		if mb.Organisation == org.ID {
+			return mb.Address
+		}
+	}
+	return ""
+}
+
+// nowDate is today's date in Amsterdam at midnight.
+func (d *Daemon) nowDate() time.Time {
+	t := d.Now().In(procedure.Amsterdam)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, procedure.Amsterdam)
+}

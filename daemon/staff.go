@@ -1,0 +1,288 @@
+package daemon
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"github.com/klachtd/klachtd/commands"
+	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/letters"
+	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/quote"
+	"github.com/klachtd/klachtd/store"
+)
+
+// Token purposes (SPEC "Reply addresses").
+const (
+	purposeRelay    = ""
+	purposeInternal = "intern"
+	purposeHearing  = "hoor"
+)
+
+// chooseHandler picks the handler of a new complaint: the default handler,
+// or the alternate officer when the complaint is about the officer
+// (PROCEDURE.md step 4; 004 art. 5.4).
+func (d *Daemon) chooseHandler(org *config.Organisation, p *mailbox.Parsed) string {
+	if org.AlternateOfficer != "" && mentions(p.Subject+"\n"+p.Text, org.Person(org.Officer)) {
+		return org.AlternateOfficer
+	}
+	return org.DefaultHandler
+}
+
+// mentions reports whether text names a person by address or full name.
+func mentions(text string, p config.Person) bool {
+	low := strings.ToLower(text)
+	if p.Address != "" && strings.Contains(low, strings.ToLower(p.Address)) {
+		return true
+	}
+	name := strings.ToLower(strings.TrimSpace(p.Name))
+	return len(name) >= 4 && strings.Contains(low, name)
+}
+
+// addresses returns the relay and internal reply addresses of a dossier.
+func (d *Daemon) addresses(dos *store.Dossier) (relay, internal string) {
+	return mailbox.PlusAddress(dos.Mailbox, dos.Number, purposeRelay, d.secret),
+		mailbox.PlusAddress(dos.Mailbox, dos.Number, purposeInternal, d.secret)
+}
+
+// forbidden lists what must never reach a complainant: every token address
+// of the dossier and the tokens themselves.
+func (d *Daemon) forbidden(dos *store.Dossier) []string {
+	var out []string
+	for _, purpose := range []string{purposeRelay, purposeInternal, purposeHearing} {
+		out = append(out, mailbox.PlusAddress(dos.Mailbox, dos.Number, purpose, d.secret),
+			mailbox.Token(d.secret, dos.Number, purpose))
+	}
+	return out
+}
+
+// notifyHandler tells the handler about a new complaint: the text, the
+// attachments, the terms, the complainant's other open dossiers and the two
+// reply addresses. Reply-To is the relay address.
+func (d *Daemon) notifyHandler(tx *store.Tx, org *config.Organisation, dos *store.Dossier, complaint *store.Message) error {
+	return d.staffNotice(tx, org, dos, complaint, dos.Handler, "notification")
+}
+
+// forwardToHandler sends a later message of the complainant (or the
+// hearing reply of the person concerned) to the handler.
+func (d *Daemon) forwardToHandler(tx *store.Tx, org *config.Organisation, dos *store.Dossier, m *store.Message) error {
+	return d.staffNotice(tx, org, dos, m, dos.Handler, "followup")
+}
+
+func (d *Daemon) staffNotice(tx *store.Tx, org *config.Organisation, dos *store.Dossier, m *store.Message, to, kind string) error {
+	relay, internal := d.addresses(dos)
+	others, err := tx.Dossiers(store.DossierFilter{Statuses: []string{store.StatusOpen}, ComplainantEmail: dos.ComplainantEmail})
+	if err != nil {
+		return err
+	}
+	var otherOpen []string
+	for _, o := range others {
+		if o.ID != dos.ID {
+			otherOpen = append(otherOpen, o.Number)
+		}
+	}
+	atts, err := d.attachmentsOf(tx, m.ID)
+	if err != nil {
+		return err
+	}
+	_, err = d.internalMail(tx, org, dos, kind, []string{to}, func(l *letters.Letter) {
+		l.RelayAddress, l.InternalAddress, l.Marker = relay, internal, quote.Marker
+		l.OtherOpen = otherOpen
+		l.Description = m.Text
+		l.Extra = map[string]any{"From": m.FromAddr, "FromName": m.FromName, "MessageKind": m.Kind}
+	}, func(out *mailbox.Outgoing) {
+		out.ReplyTo = &mail.Address{Name: org.Name + " " + dos.Number, Address: relay}
+		out.Attachments = atts
+	})
+	if err != nil {
+		return err
+	}
+	return tx.AddEvent(&store.Event{DossierID: dos.ID, Actor: "klachtd", Action: "notified",
+		Detail: fmt.Sprintf("%s sent to %s", kind, to), MessageRef: m.ID})
+}
+
+// attachmentsOf loads the stored attachments of a message for forwarding.
+// Attachments that were too large to store are left out.
+func (d *Daemon) attachmentsOf(tx *store.Tx, messageRef int64) ([]mailbox.OutAttachment, error) {
+	atts, err := tx.Attachments(messageRef)
+	if err != nil {
+		return nil, err
+	}
+	var out []mailbox.OutAttachment
+	for _, a := range atts {
+		if a.Path == "" {
+			continue
+		}
+		data, err := d.store.ReadFile(a.Path)
+		if err != nil {
+			return nil, err
+		}
+		name := a.Filename
+		if name == "" {
+			name = "bijlage"
+		}
+		out = append(out, mailbox.OutAttachment{Filename: name, ContentType: a.ContentType, Data: data})
+	}
+	return out, nil
+}
+
+// fileTokenMail handles mail to a reply address: staff relays, internal
+// notes, commands, and hearing replies. Who may do what (SPEC "Who may
+// command"): only a listed staff address through a valid token; a forged or
+// mismatched token, a non-staff sender, or a staff sender failing the
+// receiving server's authentication is filed as suspicious, the officer is
+// alerted, and the dossier does not change.
+func (d *Daemon) fileTokenMail(tx *store.Tx, in *incoming, m *store.Message, org *config.Organisation, plus mailbox.Plus) (int64, error) {
+	p := in.parsed
+	from := ""
+	if p.From != nil {
+		from = strings.ToLower(p.From.Address)
+	}
+	dos, err := tx.Dossier(plus.Number)
+	if err != nil || dos.Organisation != org.ID {
+		return d.suspicious(tx, org, nil, m, fmt.Sprintf("reply address for unknown dossier %s", plus.Number))
+	}
+	if !plus.Valid {
+		return d.suspicious(tx, org, dos, m, "the reply-address token does not match (forged or tampered)")
+	}
+	if plus.Purpose == purposeHearing {
+		if from != dos.Concerns {
+			return d.suspicious(tx, org, dos, m, fmt.Sprintf("hearing address used by %s instead of %s", from, dos.Concerns))
+		}
+		return d.fileInDossier(tx, in, m, org, dos, "hearing address")
+	}
+	if !org.IsStaff(from) {
+		return d.suspicious(tx, org, dos, m, fmt.Sprintf("%s is not a listed staff address", from))
+	}
+	if failed, why := p.AuthFailed(); failed {
+		return d.suspicious(tx, org, dos, m, "staff address failed authentication: "+why)
+	}
+	if dos, err = d.followMerges(tx, dos); err != nil {
+		return 0, err
+	}
+	m.DossierID = dos.ID
+	text := p.Text
+	cut := quote.Cut(text, d.forbidden(dos))
+	cmdText := text
+	if !cut.Held {
+		cmdText = cut.Reply
+	}
+	parsed := commands.Parse(cmdText, termOK)
+	if len(parsed.Commands) > 0 || len(parsed.Errors) > 0 {
+		m.Kind = store.KindCommand
+		if err := d.insertWithAttachments(tx, m, p); err != nil {
+			return 0, err
+		}
+		return m.ID, d.applyCommands(tx, org, dos, m, from, parsed)
+	}
+	if plus.Purpose == purposeInternal {
+		m.Kind = store.KindNote
+		m.Direction = store.DirectionInternal
+		if err := d.insertWithAttachments(tx, m, p); err != nil {
+			return 0, err
+		}
+		return m.ID, tx.AddEvent(&store.Event{DossierID: dos.ID, Actor: from, Action: "note",
+			Detail: "internal note filed", MessageRef: m.ID})
+	}
+	m.Kind = store.KindStaffReply
+	m.Direction = store.DirectionInternal
+	if err := d.insertWithAttachments(tx, m, p); err != nil {
+		return 0, err
+	}
+	if cut.Held {
+		if err := tx.AddEvent(&store.Event{DossierID: dos.ID, Actor: from, Action: "relay held",
+			Detail: cut.Reason, MessageRef: m.ID}); err != nil {
+			return 0, err
+		}
+		return m.ID, d.replyToStaff(tx, org, dos, from, m, "held", cut.Reason, nil)
+	}
+	return m.ID, d.relay(tx, org, dos, m, from, cut.Reply)
+}
+
+// relay sends the new text of a staff reply to the complainant, from the
+// intake address, in the complainant's thread, with the staff attachments.
+func (d *Daemon) relay(tx *store.Tx, org *config.Organisation, dos *store.Dossier, staffMsg *store.Message, from, text string) error {
+	atts, err := d.attachmentsOf(tx, staffMsg.ID)
+	if err != nil {
+		return err
+	}
+	irt, refs, err := d.threadHeaders(tx, dos, "")
+	if err != nil {
+		return err
+	}
+	subject := "[" + dos.Number + "] " + stripTags(dos.Subject)
+	if !strings.HasPrefix(strings.ToLower(subject), "re:") {
+		subject = "Re: " + subject
+	}
+	out := mailbox.Outgoing{
+		From:        &mail.Address{Name: org.Name, Address: dos.Mailbox},
+		To:          []*mail.Address{{Name: dos.ComplainantName, Address: dos.ComplainantEmail}},
+		Subject:     subject,
+		MessageID:   newMessageID(dos.Number, "relay", dos.Mailbox),
+		InReplyTo:   irt,
+		References:  refs,
+		Text:        text,
+		Attachments: atts,
+		Headers:     map[string]string{"X-Klachtd-Dossier": dos.Number},
+	}
+	m, err := d.queueMail(tx, dos, store.DirectionOut, store.KindRelay, out)
+	if err != nil {
+		return err
+	}
+	return tx.AddEvent(&store.Event{DossierID: dos.ID, Actor: from, Action: "relayed",
+		Detail: fmt.Sprintf("reply of %s relayed to %s", from, dos.ComplainantEmail), MessageRef: m.ID})
+}
+
+// stripTags removes our own subject tags and leading Re:/Fw: from a subject.
+func stripTags(s string) string {
+	s = mailbox.TagPattern.ReplaceAllString(s, "")
+	for {
+		t := strings.TrimSpace(s)
+		low := strings.ToLower(t)
+		switch {
+		case strings.HasPrefix(low, "re:"), strings.HasPrefix(low, "fw:"):
+			s = t[3:]
+		case strings.HasPrefix(low, "fwd:"), strings.HasPrefix(low, "antw:"):
+			s = t[strings.Index(t, ":")+1:]
+		default:
+			return t
+		}
+	}
+}
+
+// suspicious files a message that tried to act on a dossier without the
+// right to, and alerts the officer. The dossier does not change.
+func (d *Daemon) suspicious(tx *store.Tx, org *config.Organisation, dos *store.Dossier, m *store.Message, reason string) (int64, error) {
+	m.Kind = store.KindSuspicious
+	m.Reason = reason
+	m.DossierID = 0
+	if err := tx.InsertMessage(m); err != nil {
+		return 0, err
+	}
+	ev := &store.Event{Actor: "klachtd", Action: "suspicious", Detail: fmt.Sprintf("%s (from %s)", reason, m.FromAddr), MessageRef: m.ID}
+	if dos != nil {
+		ev.DossierID = dos.ID
+	}
+	if err := tx.AddEvent(ev); err != nil {
+		return 0, err
+	}
+	d.log.Warn("suspicious message filed; officer alerted", "reason", reason, "from", m.FromAddr)
+	_, err := d.internalMail(tx, org, dos, "alert", []string{org.Officer}, func(l *letters.Letter) {
+		l.Reason = "suspicious"
+		l.Extra = map[string]any{"What": "suspicious", "Detail": reason, "From": m.FromAddr, "Subject": m.Subject}
+	}, nil)
+	return m.ID, err
+}
+
+// replyToStaff answers a staff member: a command error, or a held relay.
+func (d *Daemon) replyToStaff(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, kind, reason string, errs []commands.LineError) error {
+	_, err := d.internalMail(tx, org, dos, "commanderror", []string{to}, func(l *letters.Letter) {
+		l.Reason = reason
+		l.Extra = map[string]any{"Errors": errs, "Held": kind == "held", "Subject": m.Subject}
+	}, func(out *mailbox.Outgoing) {
+		out.InReplyTo = m.MessageID
+		out.References = append(append([]string(nil), m.References...), m.MessageID)
+	})
+	return err
+}
