@@ -207,9 +207,13 @@ func Load(path string) (*Config, error) {
 
 // Parse parses and validates a configuration. file names the document in
 // error messages and anchors relative paths (data_dir, templates_dir, logo,
-// password_file, ca_file) at its directory. The error, if any, is an
-// *Error listing every problem.
+// password_file, ca_file) at its directory; "" stands for config.toml in
+// the working directory. The error, if any, is an *Error listing every
+// problem.
 func Parse(file string, data []byte) (*Config, error) {
+	if file == "" {
+		file = "config.toml"
+	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return nil, fmt.Errorf("parse config: %w", err)
@@ -260,7 +264,7 @@ func Parse(file string, data []byte) (*Config, error) {
 
 // typeMismatch matches go-toml's message for a value of the wrong type,
 // which names the internal struct field.
-var typeMismatch = regexp.MustCompile(`^cannot decode TOML (\w+) into .* of type (.+)$`)
+var typeMismatch = regexp.MustCompile(`^cannot decode TOML (.+?) into .* of type (.+)$`)
 
 // typeMessage rewrites a type mismatch in the words of the file.
 func typeMessage(msg string) string {

@@ -87,6 +87,25 @@ func TestErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "inline table where a string belongs",
+			doc: func(t *testing.T) string {
+				return base + "\n[[mailbox]]\norganisation = \"acme\"\nimap = { host = \"h\" }\n"
+			},
+			want: []string{
+				`bad.toml:25: mailbox[1].imap: is a TOML inline table, want a string in quotes`,
+			},
+		},
+		{
+			name: "unknown key in an inline array of tables",
+			doc: func(t *testing.T) string {
+				return edit(t, "default_handler", `default_handler = "piet@example.nl"`+"\nmember = [{adress = \"piet@example.nl\"}]")
+			},
+			want: []string{
+				"bad.toml:9: organisation[0].member[0].adress: unknown key (did you mean address?)",
+				"bad.toml:9: organisation[0].member[0].address: required",
+			},
+		},
+		{
 			name: "unknown table",
 			doc:  func(t *testing.T) string { return base + "\n[imap]\nhost = \"x\"\n" },
 			want: []string{"bad.toml:23: imap: unknown table"},

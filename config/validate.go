@@ -93,6 +93,7 @@ var (
 	idPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 	prefixPattern = regexp.MustCompile(`^[A-Z]{1,8}$`)
 	envPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	indexes       = regexp.MustCompile(`\[\d+\]`)
 )
 
 // validator turns the raw document into a Config, collecting problems.
@@ -115,15 +116,20 @@ func (v *validator) add(key, format string, args ...any) {
 // unknown reports a key of the document that no field takes.
 func (v *validator) unknown(e *toml.DecodeError) {
 	line, col := e.Position()
+	parts := e.Key()
 	key, ok := v.pos.at(line, col)
-	if !ok {
-		key = strings.Join(e.Key(), ".")
+	if ok {
+		// The indexed path is complete; go-toml's key lacks the enclosing
+		// table for keys inside inline tables.
+		parts = strings.Split(indexes.ReplaceAllString(key, ""), ".")
+	} else {
+		key = strings.Join(parts, ".")
 	}
 	what := "unknown key"
 	if strings.HasSuffix(e.Error(), "missing table") {
 		what = "unknown table"
 	}
-	if s := suggest(e.Key()); s != "" {
+	if s := suggest(parts); s != "" {
 		what += fmt.Sprintf(" (did you mean %s?)", s)
 	}
 	v.problems = append(v.problems, Problem{File: v.file, Line: line, Key: key, Message: what})
