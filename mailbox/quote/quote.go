@@ -73,23 +73,23 @@ func Cut(text string, forbidden []string) Result {
 			return held("", reason)
 		}
 		cut = c
+		// A quoted message that quotes the notification in turn (a reply
+		// to a reply) has its own header further up: the new text ends at
+		// the topmost one.
+		if c, found := firstHeader(lines, cut); found {
+			cut = c
+		}
+		if reason := textAfterQuote(lines, last+1); reason != "" {
+			return held(reply(lines[:cut]), reason)
+		}
 	} else {
+		// Without ">" the quote is only known by its headers; the new text
+		// ends at the topmost one, not at the one nearest the marker.
 		c, found := firstHeader(lines, first)
 		if !found {
 			return held("", ReasonNoHeader)
 		}
 		cut = c
-	}
-	// When the notification is quoted inside a quoted message (a reply to
-	// a reply), the new text ends at the topmost quote header, not at the
-	// one nearest the marker.
-	if c, found := firstHeader(lines, cut); found {
-		cut = c
-	}
-	if depth > 0 {
-		if reason := textAfterQuote(lines, last+1); reason != "" {
-			return held(reply(lines[:cut]), reason)
-		}
 	}
 
 	r := reply(lines[:cut])
