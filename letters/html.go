@@ -2,6 +2,7 @@ package letters
 
 import (
 	"html"
+	"regexp"
 	"strings"
 )
 
@@ -47,14 +48,14 @@ func htmlBlock(b *strings.Builder, bl block) {
 	case blockList:
 		b.WriteString("<ul style=\"" + styleUL + "\">\n")
 		for _, item := range bl.items {
-			b.WriteString("<li style=\"" + styleLI + "\">" + html.EscapeString(item) + "</li>\n")
+			b.WriteString("<li style=\"" + styleLI + "\">" + escapeText(item) + "</li>\n")
 		}
 		b.WriteString("</ul>\n")
 	case blockFacts:
 		b.WriteString("<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" style=\"" + styleTable + "\">\n")
 		for _, r := range bl.rows {
 			b.WriteString("<tr><td style=\"" + styleTDLabel + "\">" + html.EscapeString(r[0]) +
-				"</td><td style=\"" + styleTDValue + "\">" + html.EscapeString(r[1]) + "</td></tr>\n")
+				"</td><td style=\"" + styleTDValue + "\">" + escapeText(r[1]) + "</td></tr>\n")
 		}
 		b.WriteString("</table>\n")
 	case blockQuote:
@@ -66,8 +67,17 @@ func htmlBlock(b *strings.Builder, bl block) {
 	case blockLiteral:
 		b.WriteString("<p style=\"" + styleLiteral + "\">" + html.EscapeString(bl.text) + "</p>\n")
 	default:
-		b.WriteString("<p style=\"" + styleP + "\">" + html.EscapeString(bl.text) + "</p>\n")
+		b.WriteString("<p style=\"" + styleP + "\">" + escapeText(bl.text) + "</p>\n")
 	}
+}
+
+// currencyGap matches the space after a currency sign before an amount.
+var currencyGap = regexp.MustCompile(`([€$£]) (\d)`)
+
+// escapeText escapes s for HTML and joins a currency sign to its amount
+// with a no-break space, as the text and PDF renderings do.
+func escapeText(s string) string {
+	return currencyGap.ReplaceAllString(html.EscapeString(s), "$1&nbsp;$2")
 }
 
 // splitParagraphs groups quote lines into paragraphs at blank lines.
@@ -93,7 +103,7 @@ func splitParagraphs(lines []string) [][]string {
 func escapeLines(lines []string) string {
 	esc := make([]string, len(lines))
 	for i, l := range lines {
-		esc[i] = html.EscapeString(l)
+		esc[i] = escapeText(l)
 	}
 	return strings.Join(esc, "<br>\n")
 }

@@ -224,6 +224,32 @@ func TestPageNumbers(t *testing.T) {
 	}
 }
 
+// TestClosingNotAlone checks that no letter leaves its closing and
+// signature alone on the last page.
+func TestClosingNotAlone(t *testing.T) {
+	set := loadSet(t)
+	for _, lang := range templates.Languages() {
+		for _, kind := range templates.Kinds() {
+			if IsInternal(kind) {
+				continue
+			}
+			t.Run(lang+"/"+kind, func(t *testing.T) {
+				ps := pages(pdfText(t, render(t, set, sample(lang, kind)).PDF))
+				if len(ps) < 2 {
+					return
+				}
+				last := strings.TrimSpace(ps[len(ps)-1])
+				if _, rest, ok := strings.Cut(last, "\n"); ok { // drop the running header
+					last = strings.TrimSpace(rest)
+				}
+				if strings.HasPrefix(last, chromeFor(lang).closing) {
+					t.Errorf("the closing stands alone on page %d:\n%s", len(ps), last)
+				}
+			})
+		}
+	}
+}
+
 var bboxWord = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
 
 // TestAddressInWindow checks that every word of the recipient's name and
@@ -347,7 +373,7 @@ func TestHTML(t *testing.T) {
 			t.Errorf("HTML contains unescaped %q", bad)
 		}
 	}
-	for _, want := range []string{"Jan &lt;script&gt;", "Prijs &lt; € 1.000 &amp; meer", "<table", "<blockquote", "<ul", `<html lang="nl">`, "Met vriendelijke groet,"} {
+	for _, want := range []string{"Jan &lt;script&gt;", "Prijs &lt; €&nbsp;1.000 &amp; meer", "<table", "<blockquote", "<ul", `<html lang="nl">`, "Met vriendelijke groet,"} {
 		if !strings.Contains(r.HTML, want) {
 			t.Errorf("HTML lacks %q", want)
 		}

@@ -115,7 +115,11 @@ func renderPDF(l Letter, subject string, blocks []block, ch chrome, sig []string
 		if i > 0 {
 			d.y += paraGap
 		}
-		d.block(b)
+		reserve := 0.0
+		if i == len(blocks)-1 {
+			reserve = paraGap + signatureHeight(sig) // keep the last lines with the signature
+		}
+		d.block(b, reserve)
 	}
 	d.y += paraGap
 	d.signature(sig)
@@ -313,11 +317,11 @@ func (d *pdfDoc) infoBlock() {
 	y := infoY
 	valueW := pageW - marginRight - infoX - infoLabelW
 	for _, r := range rows {
-		d.setFont("", sizeSmall)
+		d.setFont("", 9)
 		p.SetTextColor(greyMuted, greyMuted, greyMuted)
 		p.SetXY(infoX, y)
 		p.CellFormat(infoLabelW, 5, r[0]+":", "", 0, "L", false, 0, "")
-		d.setFont("", 9.5)
+		d.setFont("", 9)
 		p.SetTextColor(greyText, greyText, greyText)
 		for _, line := range d.split(r[1], valueW) {
 			p.SetXY(infoX+infoLabelW, y)
@@ -341,7 +345,7 @@ func (d *pdfDoc) foldMarks() {
 // block prints one body block, breaking pages between lines; a heading
 // keeps its first two lines of text with it, a paragraph leaves no single
 // line behind on a page and carries none over alone.
-func (d *pdfDoc) block(b block) {
+func (d *pdfDoc) block(b block, reserve float64) {
 	p := d.p
 	switch b.kind {
 	case blockHeading:
@@ -364,7 +368,7 @@ func (d *pdfDoc) block(b block) {
 			d.need(min(float64(len(lines)), 2) * lineH)
 			p.SetXY(marginLeft+1.5, d.y)
 			p.CellFormat(indent-1.5, lineH, "•", "", 0, "L", false, 0, "")
-			d.lines(lines, marginLeft+indent)
+			d.lines(lines, marginLeft+indent, 0)
 		}
 	case blockFacts:
 		d.facts(b.rows)
@@ -376,32 +380,51 @@ func (d *pdfDoc) block(b block) {
 		d.text(marginLeft, b.text, lineH)
 	default:
 		d.setFont("", sizeBody)
-		d.lines(d.split(b.text, bodyW), marginLeft)
+		d.lines(d.split(b.text, bodyW), marginLeft, reserve)
 	}
 }
 
 // lines prints wrapped lines of one paragraph at x with widow and orphan
-// control.
-func (d *pdfDoc) lines(lines []string, x float64) {
+// control: no page ends or starts with a single line of it. reserve is the
+// height of what must follow the paragraph on the same page (the signature
+// block after the last paragraph); if it does not fit, the last two lines
+// move to the next page with it.
+func (d *pdfDoc) lines(lines []string, x, reserve float64) {
 	for len(lines) > 0 {
-		fit := int((bodyBottom - d.y) / lineH)
-		if fit >= len(lines) {
-			fit = len(lines)
-		} else if len(lines)-fit < 2 {
-			fit = len(lines) - 2 // carry two lines over, not one
+		avail := bodyBottom - d.y
+		fit := int((avail + 0.01) / lineH)
+		n := len(lines)
+		switch {
+		case fit >= n && float64(n)*lineH+reserve <= avail:
+			// everything fits, with what must follow
+		case fit >= n:
+			n -= 2
+		default:
+			n = fit
+			if len(lines)-n < 2 {
+				n = len(lines) - 2
+			}
 		}
-		if fit < 2 && fit < len(lines) {
-			d.newPage()
-			continue
+		if n < 2 && n < len(lines) {
+			if !d.atTop() {
+				d.newPage()
+				continue
+			}
+			n = max(1, min(fit, len(lines))) // a page cannot hold more
 		}
-		for _, l := range lines[:fit] {
+		for _, l := range lines[:n] {
 			d.text(x, l, lineH)
 		}
-		lines = lines[fit:]
+		lines = lines[n:]
 		if len(lines) > 0 {
 			d.newPage()
 		}
 	}
+}
+
+// atTop reports whether the cursor is at the top of a continuation page.
+func (d *pdfDoc) atTop() bool {
+	return d.p.PageNo() > 1 && d.y <= nextPageTop+0.01
 }
 
 // facts prints a two-column table with hairlines between the rows; a table
@@ -506,11 +529,17 @@ func (d *pdfDoc) quote(lines []string) {
 	}
 }
 
+// signSpace is the room left for a handwritten signature.
+const signSpace = 16.0
+
+func signatureHeight(sig []string) float64 {
+	return lineH + signSpace + float64(len(sig))*lineH
+}
+
 // signature prints the closing, room for a handwritten signature, and the
 // signer's name and function with the organisation; the block is never split.
 func (d *pdfDoc) signature(sig []string) {
-	const signSpace = 16.0
-	d.need(lineH + signSpace + float64(len(sig))*lineH)
+	d.need(signatureHeight(sig))
 	d.setFont("", sizeBody)
 	d.text(marginLeft, d.ch.closing, lineH)
 	d.y += signSpace
