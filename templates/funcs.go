@@ -77,9 +77,14 @@ func formatTerm(lang string, v any) (string, error) {
 		return t.Language(lang), nil
 	case string:
 		return t, nil
-	default:
-		return "", fmt.Errorf("term: cannot print %T (want a Language(string) string method)", v)
 	}
+	// A value whose Language method has a pointer receiver.
+	pv := reflect.New(reflect.TypeOf(v))
+	pv.Elem().Set(reflect.ValueOf(v))
+	if l, ok := pv.Interface().(Languager); ok {
+		return l.Language(lang), nil
+	}
+	return "", fmt.Errorf("term: cannot print %T (want a Language(string) string method)", v)
 }
 
 // formatVerdict translates a stored verdict value into the letter language.

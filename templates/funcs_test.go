@@ -1,12 +1,23 @@
 package templates
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 )
 
 type fakeTerm struct{ n int }
+
+// ptrTerm has its Language method on the pointer, as a procedure.Term might.
+type ptrTerm struct{ days int }
+
+func (p *ptrTerm) Language(lang string) string {
+	if lang == "nl" {
+		return fmt.Sprintf("%d werkdagen", p.days)
+	}
+	return fmt.Sprintf("%d working days", p.days)
+}
 
 func (f fakeTerm) Language(lang string) string {
 	if lang == "nl" {
@@ -54,6 +65,7 @@ func TestFormatTerm(t *testing.T) {
 		{"languager en", "en", fakeTerm{2}, "II weeks", false},
 		{"pointer", "en", &fakeTerm{1}, "I weeks", false},
 		{"string", "nl", "14 dagen", "14 dagen", false},
+		{"value with pointer method", "nl", ptrTerm{5}, "5 werkdagen", false},
 		{"nil", "nl", nil, "", true},
 		{"nil pointer", "nl", nilTerm, "", true},
 		{"int", "nl", 14, "", true},
