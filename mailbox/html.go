@@ -130,16 +130,20 @@ func isASCIILetter(c byte) bool {
 
 // skipUntilClose returns s after the closing tag of name (or "" if none).
 func skipUntilClose(s, name string) string {
-	lower := strings.ToLower(s)
-	end := strings.Index(lower, "</"+name)
-	if end < 0 {
-		return ""
+	for i := 0; ; {
+		j := strings.Index(s[i:], "</")
+		if j < 0 {
+			return ""
+		}
+		i += j + 2
+		if len(s)-i >= len(name) && strings.EqualFold(s[i:i+len(name)], name) {
+			gt := strings.IndexByte(s[i:], '>')
+			if gt < 0 {
+				return ""
+			}
+			return s[i+gt+1:]
+		}
 	}
-	gt := strings.IndexByte(s[end:], '>')
-	if gt < 0 {
-		return ""
-	}
-	return s[end+gt+1:]
 }
 
 // attr returns the value of attribute key in a tag's attribute text.

@@ -1,0 +1,197 @@
+package mailbox
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// SMTPConfig says how to reach the submission server.
+//
+// Schemes: smtp:// (STARTTLS mandatory, default port 587), smtps:// (implicit
+// TLS, default port 465), smtp+insecure:// (no TLS, for loopback tests;
+// default port 25).
+type SMTPConfig struct {
+	URL      *url.URL
+	Username string
+	Password string
+	RootCAs  *x509.CertPool // trusted in addition to the system roots
+	Timeout  time.Duration  // per command; default 60s
+	HeloName string         // EHLO name; default "localhost"
+}
+
+// SendError is the error of a failed Send. Permanent is true for a 5xx reply
+// (RFC 5321 §4.2.1): retrying the same message will not help. Code is the
+// SMTP reply code, or 0 for failures without a reply (network, TLS, config).
+type SendError struct {
+	Permanent bool
+	Code      int
+	Err       error
+}
+
+func (e *SendError) Error() string {
+	if e.Code != 0 {
+		return fmt.Sprintf("smtp: %d: %v", e.Code, e.Err)
+	}
+	return "smtp: " + e.Err.Error()
+}
+
+func (e *SendError) Unwrap() error { return e.Err }
+
+const defaultSMTPTimeout = 60 * time.Second
+
+// Send transmits raw exactly as given, from the envelope sender from to
+// rcpts. It authenticates with PLAIN when cfg.Username is set (only over TLS,
+// except with smtp+insecure://), asks for delivery status notifications of
+// failures and delays with headers only (RFC 3461: NOTIFY=FAILURE,DELAY,
+// RET=HDRS) when the server offers DSN, and gives up when ctx ends. If any
+// recipient is refused, nothing is sent. Every error is a *SendError.
+func Send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw []byte) error {
+	if err := send(ctx, cfg, from, rcpts, raw); err != nil {
+		var se *SendError
+		if errors.As(err, &se) {
+			return err
+		}
+		var smtpErr *smtp.SMTPError
+		if errors.As(err, &smtpErr) {
+			return &SendError{Permanent: smtpErr.Code/100 == 5, Code: smtpErr.Code, Err: err}
+		}
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+		}
+		return &SendError{Err: err}
+	}
+	return nil
+}
+
+func send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw []byte) error {
+	if cfg.URL == nil {
+		return errors.New("no server URL")
+	}
+	if len(rcpts) == 0 {
+		return errors.New("no recipients")
+	}
+	host := cfg.URL.Hostname()
+	if host == "" {
+		return fmt.Errorf("%s: no host", cfg.URL.Redacted())
+	}
+	port := cfg.URL.Port()
+	var implicitTLS, startTLS bool
+	switch cfg.URL.Scheme {
+	case "smtp":
+		startTLS, port = true, orDefault(port, "587")
+	case "smtps":
+		implicitTLS, port = true, orDefault(port, "465")
+	case "smtp+insecure":
+		port = orDefault(port, "25")
+	default:
+		return fmt.Errorf("unsupported scheme %q: want smtp, smtps or smtp+insecure", cfg.URL.Scheme)
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = defaultSMTPTimeout
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < timeout {
+		timeout = max(time.Until(dl), time.Millisecond)
+	}
+
+	addr := net.JoinHostPort(host, port)
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", addr, err)
+	}
+	// go-smtp sets and clears deadlines per command; closing the connection
+	// is what makes a cancelled ctx stop a command in flight.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	defer conn.Close()
+
+	tlsCfg := tlsConfig(host, cfg.RootCAs)
+	if implicitTLS {
+		tc := tls.Client(conn, tlsCfg)
+		hctx, cancel := context.WithTimeout(ctx, timeout)
+		err := tc.HandshakeContext(hctx)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("tls handshake with %s: %w", addr, err)
+		}
+		conn = tc
+	}
+
+	var c *smtp.Client
+	if startTLS {
+		// NewClientStartTLS refuses a server that does not offer STARTTLS.
+		c, err = newSMTPClientStartTLS(conn, tlsCfg, timeout)
+		if err != nil {
+			return fmt.Errorf("starttls with %s: %w", addr, err)
+		}
+	} else {
+		c = smtp.NewClient(conn)
+		c.CommandTimeout, c.SubmissionTimeout = timeout, timeout
+	}
+	defer c.Close()
+	if cfg.HeloName != "" {
+		if err := c.Hello(cfg.HeloName); err != nil {
+			return fmt.Errorf("ehlo: %w", err)
+		}
+	}
+
+	if cfg.Username != "" {
+		if !implicitTLS && !startTLS && cfg.URL.Scheme != "smtp+insecure" {
+			return errors.New("refusing to authenticate without TLS")
+		}
+		if err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password)); err != nil {
+			return fmt.Errorf("auth: %w", err)
+		}
+	}
+
+	mailOpts := &smtp.MailOptions{Return: smtp.DSNReturnHeaders, Size: int64(len(raw))}
+	if err := c.Mail(from, mailOpts); err != nil {
+		return fmt.Errorf("mail from: %w", err)
+	}
+	rcptOpts := &smtp.RcptOptions{Notify: []smtp.DSNNotify{smtp.DSNNotifyFailure, smtp.DSNNotifyDelayed}}
+	for _, rcpt := range rcpts {
+		if err := c.Rcpt(rcpt, rcptOpts); err != nil {
+			return fmt.Errorf("rcpt to %s: %w", rcpt, err)
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return fmt.Errorf("data: %w", err)
+	}
+	if _, err := w.Write(raw); err != nil {
+		w.Close()
+		return fmt.Errorf("data: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("data: %w", err)
+	}
+	// The message is accepted; a failing QUIT does not change that.
+	_ = c.Quit()
+	return nil
+}
+
+func newSMTPClientStartTLS(conn net.Conn, cfg *tls.Config, timeout time.Duration) (*smtp.Client, error) {
+	// The greeting and EHLO before STARTTLS run under go-smtp's default
+	// 5-minute command timeout, which replaces any deadline set here; a
+	// watchdog bounds the exchange instead.
+	watchdog := time.AfterFunc(2*timeout, func() { conn.Close() })
+	c, err := smtp.NewClientStartTLS(conn, cfg)
+	if !watchdog.Stop() && err != nil {
+		return nil, fmt.Errorf("timed out after %v: %w", 2*timeout, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.CommandTimeout, c.SubmissionTimeout = timeout, timeout
+	return c, nil
+}
