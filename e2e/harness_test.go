@@ -193,10 +193,11 @@ func buildKlachtd(out string) error {
 
 // env is one test's klachtd installation.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	dataDir string
-	config  string // the config file passed with -config
+	config  string        // the config file passed with -config
+	timeout time.Duration // for one klachtd run to completion
 
 	mu  sync.Mutex
 	log []string // transcript of klachtd runs, printed if the test fails
@@ -231,7 +232,7 @@ func newEnv(t *testing.T) *env {
 	}
 	resetStack(t)
 	dir := t.TempDir()
-	e := &env{t: t, dir: dir, dataDir: filepath.Join(dir, "var")}
+	e := &env{t: t, dir: dir, dataDir: filepath.Join(dir, "var"), timeout: 2 * time.Minute}
 	e.config = e.writeConfig("config.toml", defaultMailbox())
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -254,7 +255,7 @@ func requireStack(t *testing.T) {
 }
 
 // resetStack empties every mailbox and the Postfix queue.
-func resetStack(t *testing.T) {
+func resetStack(t testing.TB) {
 	t.Helper()
 	if out, err := runTool(time.Minute, mailstack, "reset"); err != nil {
 		t.Fatalf("e2e/mailstack reset: %v\n%s", err, out)
@@ -345,11 +346,11 @@ func (e *env) command(ctx context.Context, extraEnv []string, args ...string) *e
 	return cmd
 }
 
-// run runs klachtd to completion (at most two minutes) with extra
+// run runs klachtd to completion (at most e.timeout) with extra
 // environment variables.
 func (e *env) run(extraEnv []string, args ...string) result {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
 	defer cancel()
 	cmd := e.command(ctx, extraEnv, args...)
 	var stdout, stderr bytes.Buffer
@@ -573,7 +574,7 @@ type dossierDetail struct {
 }
 
 // listJSON decodes `klachtd list -status all -json`.
-func (e *env) listJSON(t *testing.T) []dossier {
+func (e *env) listJSON(t testing.TB) []dossier {
 	t.Helper()
 	out := e.mustKlachtd("list", "-status", "all", "-json")
 	var ds []dossier
@@ -584,7 +585,7 @@ func (e *env) listJSON(t *testing.T) []dossier {
 }
 
 // showJSON decodes `klachtd show -json NUMBER`.
-func (e *env) showJSON(t *testing.T, number string) dossierDetail {
+func (e *env) showJSON(t testing.TB, number string) dossierDetail {
 	t.Helper()
 	out := e.mustKlachtd("show", "-json", number)
 	var d dossierDetail
@@ -679,13 +680,18 @@ func mailboxUser(addr string) string {
 // imapLogin opens an IMAP session as user. The connection is closed after
 // a minute at the latest, so that a silent server cannot hang the test.
 func imapLogin(user string) (*imapclient.Client, func(), error) {
+	return imapLoginFor(user, time.Minute)
+}
+
+// imapLoginFor is imapLogin with the session's lifetime limited to d.
+func imapLoginFor(user string, d time.Duration) (*imapclient.Client, func(), error) {
 	c, err := imapclient.DialInsecure(stack.IMAPAddr, &imapclient.Options{
 		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("dial imap: %w", err)
 	}
-	watchdog := time.AfterFunc(time.Minute, func() { c.Close() })
+	watchdog := time.AfterFunc(d, func() { c.Close() })
 	done := func() {
 		watchdog.Stop()
 		_ = c.Logout().Wait()
