@@ -14,6 +14,7 @@ import (
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/quote"
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
 )
@@ -269,6 +270,8 @@ func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store
 	if dos != nil {
 		l = d.baseLetter(org, dos, kind, person(org, to[0]))
 		intake = dos.Mailbox
+		l.RelayAddress, l.InternalAddress = d.addresses(dos)
+		l.Marker = quote.Marker
 	} else {
 		l = letters.Letter{Kind: kind, Language: org.Language, Date: d.Now().In(procedure.Amsterdam),
 			Org: letters.Org{Name: org.Name, Address: org.PostalAddress}, Recipient: person(org, to[0])}

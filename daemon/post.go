@@ -35,10 +35,13 @@ func (d *Daemon) sendToPost(tx *store.Tx, org *config.Organisation, dos *store.D
 	if err := os.WriteFile(filepath.Join(printDir, filename), pdf, 0o600); err != nil {
 		return fmt.Errorf("write print copy: %w", err)
 	}
+	addressee := d.complainant(dos)
+	if l.Recipient != dos.ComplainantEmail {
+		addressee = letters.Person{Name: l.Recipient, Email: l.Recipient}
+	}
 	_, err := d.internalMail(tx, org, dos, "topost", []string{org.Officer}, func(pl *letters.Letter) {
-		pl.Recipient = d.complainant(dos)
 		pl.Reason = why
-		pl.Extra = map[string]any{"LetterKind": l.Kind, "AddressMissing": len(dos.PostalAddress) == 0}
+		pl.Extra = map[string]any{"LetterKind": l.Kind, "Addressee": addressee}
 	}, func(out *mailbox.Outgoing) {
 		out.Attachments = []mailbox.OutAttachment{{Filename: filename, ContentType: "application/pdf", Data: pdf}}
 	})

@@ -157,7 +157,7 @@ func (d *Daemon) sendNotice(tx *store.Tx, it due, now time.Time) error {
 	switch it.kind {
 	case "ack-overdue":
 		d.log.Warn("acknowledgement term passed", "number", dos.Number, "acknowledge_by", dayString(dos.AcknowledgeBy))
-		return d.alert(tx, org, dos, "ack-overdue", fmt.Sprintf("the acknowledgement was not sent by %s", dayString(dos.AcknowledgeBy)))
+		return d.alert(tx, org, dos, "ack-overdue", say(org, "de ontvangstbevestiging is niet verstuurd vóór %s", "the acknowledgement was not sent by %s", dayString(dos.AcknowledgeBy)))
 	case "reminder":
 		_, err := d.internalMail(tx, org, dos, "reminder", []string{dos.Handler}, nil, nil)
 		if err != nil {
@@ -167,7 +167,7 @@ func (d *Daemon) sendNotice(tx *store.Tx, it due, now time.Time) error {
 			Detail: fmt.Sprintf("handler %s reminded: decide by %s", dos.Handler, dayString(dos.DecideBy))})
 	case "decide-overdue":
 		d.log.Warn("decide-by date reached without verdict or extension", "number", dos.Number, "decide_by", dayString(dos.DecideBy))
-		return d.alert(tx, org, dos, "decide-overdue", fmt.Sprintf("the decide-by date %s is reached without a verdict or an extension", dayString(dos.DecideBy)))
+		return d.alert(tx, org, dos, "decide-overdue", say(org, "de beslistermijn (%s) is bereikt zonder oordeel of uitstel", "the decide-by date %s is reached without a verdict or an extension", dayString(dos.DecideBy)))
 	case "digest":
 		return d.digest(tx, org, now)
 	}
@@ -177,8 +177,7 @@ func (d *Daemon) sendNotice(tx *store.Tx, it due, now time.Time) error {
 // alert tells the officer about a term problem of a dossier.
 func (d *Daemon) alert(tx *store.Tx, org *config.Organisation, dos *store.Dossier, what, detail string) error {
 	_, err := d.internalMail(tx, org, dos, "alert", []string{org.Officer}, func(l *letters.Letter) {
-		l.Reason = what
-		l.Extra = map[string]any{"What": what, "Detail": detail}
+		l.Reason = detail
 	}, nil)
 	if err != nil {
 		return err

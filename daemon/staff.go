@@ -90,7 +90,11 @@ func (d *Daemon) staffNotice(tx *store.Tx, org *config.Organisation, dos *store.
 		l.RelayAddress, l.InternalAddress, l.Marker = relay, internal, quote.Marker
 		l.OtherOpen = otherOpen
 		l.Description = m.Text
-		l.Extra = map[string]any{"From": m.FromAddr, "FromName": m.FromName, "MessageKind": m.Kind}
+		l.Extra = map[string]any{
+			"Complainant": d.complainant(dos),
+			"From":        letters.Person{Name: m.FromName, Email: m.FromAddr},
+			"Hearing":     m.Kind == store.KindHearing,
+		}
 	}, func(out *mailbox.Outgoing) {
 		out.ReplyTo = &mail.Address{Name: org.Name + " " + dos.Number, Address: relay}
 		out.Attachments = atts
@@ -268,21 +272,53 @@ func (d *Daemon) suspicious(tx *store.Tx, org *config.Organisation, dos *store.D
 		return 0, err
 	}
 	d.log.Warn("suspicious message filed; officer alerted", "reason", reason, "from", m.FromAddr)
+	what := say(org, "verdacht bericht van %s (%q): %s; het dossier is niet gewijzigd",
+		"suspicious message from %s (%q): %s; the dossier was not changed", m.FromAddr, m.Subject, reason)
 	_, err := d.internalMail(tx, org, dos, "alert", []string{org.Officer}, func(l *letters.Letter) {
-		l.Reason = "suspicious"
-		l.Extra = map[string]any{"What": "suspicious", "Detail": reason, "From": m.FromAddr, "Subject": m.Subject}
+		l.Reason = what
 	}, nil)
 	return m.ID, err
 }
 
 // replyToStaff answers a staff member: a command error, or a held relay.
 func (d *Daemon) replyToStaff(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, kind, reason string, errs []commands.LineError) error {
-	_, err := d.internalMail(tx, org, dos, "commanderror", []string{to}, func(l *letters.Letter) {
+	_, err := d.internalMail(tx, org, dos, kind, []string{to}, func(l *letters.Letter) {
 		l.Reason = reason
-		l.Extra = map[string]any{"Errors": errs, "Held": kind == "held", "Subject": m.Subject}
+		switch kind {
+		case "held":
+			l.Extra = map[string]any{"Reply": reason2reply(m)}
+		case "commanderror":
+			var reasons []string
+			for _, e := range errs {
+				r := e.Reason
+				if l.Language == "nl" && e.ReasonNL != "" {
+					r = e.ReasonNL
+				}
+				if len(errs) > 1 {
+					r = fmt.Sprintf("%s (%s %d)", r, say(org, "regel", "line"), e.Line)
+				}
+				reasons = append(reasons, r)
+			}
+			l.Reason = strings.Join(reasons, "; ")
+			l.Extra = map[string]any{"Line": errs[0].Line, "Command": errs[0].Raw}
+		}
 	}, func(out *mailbox.Outgoing) {
 		out.InReplyTo = m.MessageID
 		out.References = append(append([]string(nil), m.References...), m.MessageID)
 	})
 	return err
+}
+
+// reason2reply is the candidate text of a held relay, for the question to
+// the staff member.
+func reason2reply(m *store.Message) string {
+	return quote.Cut(m.Text, nil).Reply
+}
+
+// say picks the Dutch or English text for the organisation's language.
+func say(org *config.Organisation, nl, en string, args ...any) string {
+	if org.Language == "nl" {
+		return fmt.Sprintf(nl, args...)
+	}
+	return fmt.Sprintf(en, args...)
 }

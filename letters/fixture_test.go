@@ -103,6 +103,14 @@ func sample(lang, kind string) Letter {
 		l.Extra["Overdue"] = rows[1:]
 		l.Extra["ToPost"] = []DigestRow{}
 	}
+	if kind == "followup" {
+		l.Extra["From"] = complainant
+		l.Extra["Hearing"] = false
+	}
+	if kind == "held" {
+		l.Reason = "marker line not found"
+		l.Extra["Reply"] = "Beste mevrouw, wij sturen u een nieuwe factuur."
+	}
 	if kind == "topost" {
 		l.Extra["LetterKind"] = "decision"
 		l.Extra["Addressee"] = complainant

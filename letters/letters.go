@@ -79,6 +79,8 @@ var internalKinds = map[string]bool{
 	"digest":       true,
 	"topost":       true,
 	"commanderror": true,
+	"followup":     true,
+	"held":         true,
 }
 
 // IsInternal reports whether kind is a mail to staff (no letterhead, no

@@ -32,6 +32,8 @@ var kinds = []string{
 	"digest",
 	"topost",
 	"commanderror",
+	"followup",
+	"held",
 }
 
 // languages lists the supported letter languages.
