@@ -196,6 +196,9 @@ func demoReport(ctx context.Context, w io.Writer, st *store.Store, srv *demo.Ser
 		return err
 	}
 	for _, m := range unfiled {
+		if m.Direction != store.DirectionIn {
+			continue
+		}
 		fmt.Fprintf(w, "\nNot a complaint: %q from %s (%s): filed, no dossier, no letter.\n", m.Subject, m.FromAddr, m.Reason)
 	}
 	fmt.Fprintln(w, "\nMail delivered by the demo SMTP server:")

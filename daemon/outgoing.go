@@ -144,7 +144,7 @@ func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.
 	var pdfPath string
 	if r.PDF != nil {
 		out.Attachments = []mailbox.OutAttachment{{Filename: r.Filename, ContentType: "application/pdf", Data: r.PDF}}
-		rel, _, _, err := d.store.PutFile("files", bytes.NewReader(r.PDF))
+		rel, _, _, err := d.store.PutFile("letters", bytes.NewReader(r.PDF))
 		if err != nil {
 			return err
 		}

@@ -15,6 +15,11 @@ import (
 // nobody gets a reminder at midnight.
 const noticeHour = 8
 
+// The weekly digest is due on Monday at noticeHour; a klachtd that was not
+// running then sends it on its first run within digestDays (so a first start
+// late in the week does not open with a digest).
+const digestDays = 3
+
 // due is one scheduled notice of the procedure.
 type due struct {
 	org   *config.Organisation
@@ -46,7 +51,8 @@ func Overdue(dos *store.Dossier, now time.Time) bool {
 //   - `delay_notice_before` the decide-by date: the handler is reminded;
 //   - on the decide-by date with no verdict or extension: the officer is
 //     alerted;
-//   - every Monday: the officer's weekly digest.
+//   - every Monday: the officer's weekly digest (until Wednesday if klachtd
+//     was not running on Monday).
 func (d *Daemon) schedule(tx *store.Tx, now time.Time) ([]due, error) {
 	open, err := tx.Dossiers(store.DossierFilter{Statuses: []string{store.StatusOpen}})
 	if err != nil {
@@ -78,7 +84,9 @@ func (d *Daemon) schedule(tx *store.Tx, now time.Time) ([]due, error) {
 		n := now.In(procedure.Amsterdam)
 		monday := time.Date(n.Year(), n.Month(), n.Day()-(int(n.Weekday())+6)%7, noticeHour, 0, 0, 0, procedure.Amsterdam)
 		y, w := monday.ISOWeek()
-		out = append(out, due{org, nil, "digest", fmt.Sprintf("%d-W%02d", y, w), monday, "org:" + org.ID})
+		if now.Before(monday.AddDate(0, 0, digestDays)) {
+			out = append(out, due{org, nil, "digest", fmt.Sprintf("%d-W%02d", y, w), monday, "org:" + org.ID})
+		}
 		next := monday.AddDate(0, 0, 7)
 		y, w = next.ISOWeek()
 		out = append(out, due{org, nil, "digest", fmt.Sprintf("%d-W%02d", y, w), next, "org:" + org.ID})

@@ -46,6 +46,7 @@ type Delivery struct {
 	To   string
 	Size int
 	At   time.Time
+	Raw  []byte
 }
 
 // Start listens on the given loopback addresses ("127.0.0.1:0" picks free
@@ -100,6 +101,17 @@ func Start(imapAddr, smtpAddr string) (*Servers, error) {
 func (s *Servers) Close() {
 	s.smtp.Close()
 	s.imap.Close()
+}
+
+// DeliveredTo returns the raw messages delivered to a user, in order.
+func (s *Servers) DeliveredTo(user string) [][]byte {
+	var out [][]byte
+	for _, d := range s.Deliveries() {
+		if d.To == user {
+			out = append(out, d.Raw)
+		}
+	}
+	return out
 }
 
 // Deliveries returns what the SMTP server delivered so far.
@@ -184,7 +196,7 @@ func (ss *session) Data(r io.Reader) error {
 			return err
 		}
 		ss.s.mu.Lock()
-		ss.s.delivered = append(ss.s.delivered, Delivery{From: ss.from, To: user, Size: len(raw), At: now})
+		ss.s.delivered = append(ss.s.delivered, Delivery{From: ss.from, To: user, Size: len(raw), At: now, Raw: raw})
 		ss.s.mu.Unlock()
 	}
 	return nil

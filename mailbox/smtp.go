@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -73,87 +74,14 @@ func Send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw 
 }
 
 func send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw []byte) error {
-	if cfg.URL == nil {
-		return errors.New("no server URL")
-	}
 	if len(rcpts) == 0 {
 		return errors.New("no recipients")
 	}
-	host := cfg.URL.Hostname()
-	if host == "" {
-		return fmt.Errorf("%s: no host", cfg.URL.Redacted())
-	}
-	port := cfg.URL.Port()
-	var implicitTLS, startTLS bool
-	switch cfg.URL.Scheme {
-	case "smtp":
-		startTLS, port = true, orDefault(port, "587")
-	case "smtps":
-		implicitTLS, port = true, orDefault(port, "465")
-	case "smtp+insecure":
-		port = orDefault(port, "25")
-	default:
-		return fmt.Errorf("unsupported scheme %q: want smtp, smtps or smtp+insecure", cfg.URL.Scheme)
-	}
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = defaultSMTPTimeout
-	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < timeout {
-		timeout = max(time.Until(dl), time.Millisecond)
-	}
-
-	addr := net.JoinHostPort(host, port)
-	d := net.Dialer{Timeout: timeout}
-	conn, err := d.DialContext(ctx, "tcp", addr)
+	c, done, err := connect(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("dial %s: %w", addr, err)
+		return err
 	}
-	// go-smtp sets and clears deadlines per command; closing the connection
-	// is what makes a cancelled ctx stop a command in flight.
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-	defer conn.Close()
-
-	tlsCfg := tlsConfig(host, cfg.RootCAs)
-	if implicitTLS {
-		tc := tls.Client(conn, tlsCfg)
-		hctx, cancel := context.WithTimeout(ctx, timeout)
-		err := tc.HandshakeContext(hctx)
-		cancel()
-		if err != nil {
-			return fmt.Errorf("tls handshake with %s: %w", addr, err)
-		}
-		conn = tc
-	}
-
-	var c *smtp.Client
-	if startTLS {
-		// NewClientStartTLS refuses a server that does not offer STARTTLS.
-		c, err = newSMTPClientStartTLS(conn, tlsCfg, timeout)
-		if err != nil {
-			return fmt.Errorf("starttls with %s: %w", addr, err)
-		}
-	} else {
-		c = smtp.NewClient(conn)
-		c.CommandTimeout, c.SubmissionTimeout = timeout, timeout
-	}
-	defer c.Close()
-	if cfg.HeloName != "" {
-		if err := c.Hello(cfg.HeloName); err != nil {
-			return fmt.Errorf("ehlo: %w", err)
-		}
-	}
-
-	if cfg.Username != "" {
-		if !implicitTLS && !startTLS && cfg.URL.Scheme != "smtp+insecure" {
-			return errors.New("refusing to authenticate without TLS")
-		}
-		if err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password)); err != nil {
-			return fmt.Errorf("auth: %w", err)
-		}
-	}
-
+	defer done()
 	mailOpts := &smtp.MailOptions{Return: smtp.DSNReturnHeaders, Size: int64(len(raw))}
 	if err := c.Mail(from, mailOpts); err != nil {
 		return fmt.Errorf("mail from: %w", err)
@@ -178,6 +106,124 @@ func send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw 
 	// The message is accepted; a failing QUIT does not change that.
 	_ = c.Quit()
 	return nil
+}
+
+// connect dials the server of cfg, does TLS as its scheme says and
+// authenticates. done closes everything; call it when finished.
+func connect(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(), err error) {
+	if cfg.URL == nil {
+		return nil, nil, errors.New("no server URL")
+	}
+	host := cfg.URL.Hostname()
+	if host == "" {
+		return nil, nil, fmt.Errorf("%s: no host", cfg.URL.Redacted())
+	}
+	port := cfg.URL.Port()
+	var implicitTLS, startTLS bool
+	switch cfg.URL.Scheme {
+	case "smtp":
+		startTLS, port = true, orDefault(port, "587")
+	case "smtps":
+		implicitTLS, port = true, orDefault(port, "465")
+	case "smtp+insecure":
+		port = orDefault(port, "25")
+	default:
+		return nil, nil, fmt.Errorf("unsupported scheme %q: want smtp, smtps or smtp+insecure", cfg.URL.Scheme)
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = defaultSMTPTimeout
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < timeout {
+		timeout = max(time.Until(dl), time.Millisecond)
+	}
+
+	addr := net.JoinHostPort(host, port)
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dial %s: %w", addr, err)
+	}
+	// go-smtp sets and clears deadlines per command; closing the connection
+	// is what makes a cancelled ctx stop a command in flight.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	fail := func(err error) (*smtp.Client, func(), error) {
+		stop()
+		conn.Close()
+		return nil, nil, err
+	}
+
+	tlsCfg := tlsConfig(host, cfg.RootCAs)
+	if implicitTLS {
+		tc := tls.Client(conn, tlsCfg)
+		hctx, cancel := context.WithTimeout(ctx, timeout)
+		err := tc.HandshakeContext(hctx)
+		cancel()
+		if err != nil {
+			return fail(fmt.Errorf("tls handshake with %s: %w", addr, err))
+		}
+		conn = tc
+	}
+
+	if startTLS {
+		// NewClientStartTLS refuses a server that does not offer STARTTLS.
+		c, err = newSMTPClientStartTLS(conn, tlsCfg, timeout)
+		if err != nil {
+			return fail(fmt.Errorf("starttls with %s: %w", addr, err))
+		}
+	} else {
+		c = smtp.NewClient(conn)
+		c.CommandTimeout, c.SubmissionTimeout = timeout, timeout
+	}
+	done = func() {
+		c.Close()
+		stop()
+		conn.Close()
+	}
+	if cfg.HeloName != "" {
+		if err := c.Hello(cfg.HeloName); err != nil {
+			done()
+			return nil, nil, fmt.Errorf("ehlo: %w", err)
+		}
+	}
+	if cfg.Username != "" {
+		if !implicitTLS && !startTLS && cfg.URL.Scheme != "smtp+insecure" {
+			done()
+			return nil, nil, errors.New("refusing to authenticate without TLS")
+		}
+		if err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password)); err != nil {
+			done()
+			return nil, nil, fmt.Errorf("auth: %w", err)
+		}
+	}
+	return c, done, nil
+}
+
+// CheckSMTP connects and authenticates as Send would, sends nothing, and
+// describes what it found (for `klachtd check`).
+func CheckSMTP(ctx context.Context, cfg SMTPConfig) (string, error) {
+	c, done, err := connect(ctx, cfg)
+	if err != nil {
+		return "", err
+	}
+	defer done()
+	var found []string
+	if _, ok := c.TLSConnectionState(); ok {
+		found = append(found, "TLS")
+	} else {
+		found = append(found, "no TLS")
+	}
+	if cfg.Username != "" {
+		found = append(found, "authenticated as "+cfg.Username)
+	}
+	if ok, _ := c.Extension("DSN"); ok {
+		found = append(found, "DSN")
+	}
+	if ok, size := c.Extension("SIZE"); ok && size != "" {
+		found = append(found, "max size "+size+" bytes")
+	}
+	_ = c.Quit()
+	return strings.Join(found, ", "), nil
 }
 
 func newSMTPClientStartTLS(conn net.Conn, cfg *tls.Config, timeout time.Duration) (*smtp.Client, error) {

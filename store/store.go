@@ -149,7 +149,8 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
 	return fn(&Tx{tx: sqlTx, ctx: ctx, store: s})
 }
 
-// PutFile copies r into the content-addressed area dir ("mail" or "files")
+// PutFile copies r into the content-addressed area dir ("mail" for raw
+// messages, "letters" for letter PDFs, "files" for attachments)
 // and returns its path relative to the data directory, its SHA-256 and size.
 // The file is written to a temporary name, synced and renamed, so a crash
 // leaves either nothing or the whole file.
@@ -180,10 +181,7 @@ func (s *Store) PutFile(area string, r io.Reader) (rel, sum string, size int64, 
 // AdoptFile moves a finished file (already synced) with the given SHA-256
 // into the content-addressed area and returns its relative path.
 func (s *Store) AdoptFile(area, path, sum string) (string, error) {
-	ext := ""
-	if area == "mail" {
-		ext = ".eml"
-	}
+	ext := map[string]string{"mail": ".eml", "letters": ".pdf"}[area]
 	rel := filepath.Join(area, sum[:2], sum+ext)
 	abs := filepath.Join(s.dataDir, rel)
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
