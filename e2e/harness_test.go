@@ -88,7 +88,7 @@ func runMain(m *testing.M) int {
 	defer os.RemoveAll(tmp)
 	klachtdBin = filepath.Join(tmp, "klachtd")
 	if buildErr = buildKlachtd(klachtdBin); buildErr != nil {
-		fmt.Fprintf(os.Stderr, "e2e: %v\n", buildErr)
+		fmt.Fprintf(os.Stderr, "e2e: every test that runs klachtd fails: %v\n", buildErr)
 	}
 	return m.Run()
 }
@@ -228,7 +228,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	requireStack(t)
 	if buildErr != nil {
-		t.Fatal(buildErr)
+		t.Fatal("klachtd did not build (the go build output is printed once, before the tests)")
 	}
 	resetStack(t)
 	dir := t.TempDir()
