@@ -256,10 +256,20 @@ func TestStaffRelayNotesAndCommands(t *testing.T) {
 		t.Errorf("relay not in the complainant's thread: %q %v", rel.Subject, rel.InReplyTo)
 	}
 
+	// 1b. The same reply delivered again (reply-all: once per recipient,
+	// each copy with its own Delivered-To) is filed but not relayed twice.
+	reply := staffReply("piet@example.nl", relay, n.MessageID, "Tweede keer hetzelfde antwoord.", n.Text)
+	w.deliver("Delivered-To: " + relay + "\n" + reply)
+	w.deliver("Delivered-To: info@example.nl\n" + reply)
+	w.once()
+	if got := len(w.mails("klant@example.com")); got != 3 {
+		t.Fatalf("complainant got %d mails after a doubly delivered reply, want 3", got)
+	}
+
 	// 2. An internal note never leaves the house.
 	w.deliver(staffReply("piet@example.nl", internal, n.MessageID, "Intern: klant belde al twee keer.", n.Text))
 	w.once()
-	if len(w.mails("klant@example.com")) != 2 {
+	if len(w.mails("klant@example.com")) != 3 {
 		t.Fatal("an internal note reached the complainant")
 	}
 
@@ -292,7 +302,7 @@ func TestStaffRelayNotesAndCommands(t *testing.T) {
 		t.Fatalf("verdict %q status %q; events:\n%s", d.Verdict, d.Status, w.events(d.Number))
 	}
 	got = w.mails("klant@example.com")
-	if len(got) != 3 || !strings.Contains(got[2].Header.Get("X-Klachtd-Letter"), "decision") {
+	if len(got) != 4 || !strings.Contains(got[3].Header.Get("X-Klachtd-Letter"), "decision") {
 		t.Fatalf("complainant did not get the decision letter (%d mails)", len(got))
 	}
 	off := w.notices("officer@example.nl", "topost")

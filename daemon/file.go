@@ -55,6 +55,19 @@ func (d *Daemon) file(tx *store.Tx, in *incoming) (int64, error) {
 	}
 	m := d.messageFrom(in)
 	org := d.organisation(in.mailbox)
+	if p.MessageID != "" {
+		// The same Message-ID with other bytes: typically one message
+		// delivered once per recipient (reply-all to a reply address and
+		// info@), each copy with its own Delivered-To. File it, act once.
+		prev, err := tx.IncomingByMessageID(p.MessageID)
+		if err != nil {
+			return 0, err
+		}
+		if prev != nil {
+			m.DossierID = prev.DossierID
+			return d.fileUnattachedIn(tx, m, store.KindDuplicate, "another copy of a message filed before (same Message-ID)")
+		}
+	}
 	from := ""
 	if p.From != nil {
 		from = strings.ToLower(p.From.Address)
@@ -149,13 +162,19 @@ func (d *Daemon) insertWithAttachments(tx *store.Tx, m *store.Message, p *mailbo
 
 // fileUnattached files a message that belongs to no dossier.
 func (d *Daemon) fileUnattached(tx *store.Tx, m *store.Message, kind, reason string) (int64, error) {
+	m.DossierID = 0
+	return d.fileUnattachedIn(tx, m, kind, reason)
+}
+
+// fileUnattachedIn files a message that causes nothing, in m.DossierID (if set).
+func (d *Daemon) fileUnattachedIn(tx *store.Tx, m *store.Message, kind, reason string) (int64, error) {
 	m.Kind = kind
 	m.Reason = reason
 	if err := tx.InsertMessage(m); err != nil {
 		return 0, err
 	}
 	d.log.Info("message filed without dossier", "kind", kind, "reason", reason, "message_id", m.MessageID)
-	return m.ID, tx.AddEvent(&store.Event{Actor: "klachtd", Action: kind, Detail: reason + ": " + m.Subject, MessageRef: m.ID})
+	return m.ID, tx.AddEvent(&store.Event{DossierID: m.DossierID, Actor: "klachtd", Action: kind, Detail: reason + ": " + m.Subject, MessageRef: m.ID})
 }
 
 // fileBounce files a delivery status notification; a bounce of one of our

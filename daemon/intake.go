@@ -193,11 +193,34 @@ func (d *Daemon) fetchAndFile(ctx context.Context, c *mailbox.Client, mb *config
 	if in.receivedAt.IsZero() {
 		in.receivedAt = d.Now()
 	}
-	return d.store.Tx(ctx, func(tx *store.Tx) error {
+	err = d.store.Tx(ctx, func(tx *store.Tx) error {
 		ref, err := d.file(tx, in)
 		if err != nil {
 			return err
 		}
 		return tx.RecordUID(mb.Address, mb.Folder, uidValidity, uid, ref)
+	})
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	// Filing failed (a template that does not render, a letter that cannot
+	// be composed, …). Keep the message in quarantine with the reason
+	// rather than retrying it forever and holding up the mailbox; the
+	// officer finds it with the reason in the event log.
+	d.log.Error("message could not be filed; quarantined", "mailbox", mb.Address, "uid", uid, "err", err)
+	return d.store.Tx(ctx, func(tx *store.Tx) error {
+		m := &store.Message{Direction: store.DirectionIn, Kind: store.KindQuarantine, SHA256: sum, Size: size,
+			RawPath: rawPath, ReceivedAt: in.receivedAt, Reason: fmt.Sprintf("could not be filed: %v", err)}
+		if in.parsed != nil {
+			m = d.messageFrom(in)
+			m.Kind, m.Reason = store.KindQuarantine, fmt.Sprintf("could not be filed: %v", err)
+		}
+		if err := tx.InsertMessage(m); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(&store.Event{Actor: "klachtd", Action: "quarantined", Detail: m.Reason, MessageRef: m.ID}); err != nil {
+			return err
+		}
+		return tx.RecordUID(mb.Address, mb.Folder, uidValidity, uid, m.ID)
 	})
 }

@@ -31,6 +31,7 @@ const (
 	KindHearing    = "hearing"    // the answer of the person concerned
 	KindSuspicious = "suspicious" // forged or mismatched token, failed authentication
 	KindQuarantine = "quarantine" // could not be handled; kept with a reason
+	KindDuplicate  = "duplicate"  // another copy of a message filed before
 )
 
 // Message is one filed message, incoming or outgoing.
@@ -190,6 +191,16 @@ func (tx *Tx) MessageByContent(messageID, sum string) (int64, error) {
 		return 0, fmt.Errorf("store: look up message %q: %w", messageID, err)
 	}
 	return id, nil
+}
+
+// IncomingByMessageID returns the first filed incoming message with this
+// Message-ID, or nil.
+func (tx *Tx) IncomingByMessageID(messageID string) (*Message, error) {
+	ms, err := tx.messages(`WHERE message_id = ? AND direction != 'out' ORDER BY id LIMIT 1`, messageID)
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	return ms[0], nil
 }
 
 // DossierByMessageIDs returns the dossier of the most recently filed message
