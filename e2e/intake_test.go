@@ -214,7 +214,7 @@ func TestAutomaticMailIgnored(t *testing.T) {
 		t.Errorf("list -json: %d dossier(s) from automatic mail, want none: %+v", len(ds), ds)
 	}
 	time.Sleep(settle)
-	for _, user := range []string{complainant, officer, staffPiet, staffAnna} {
+	for _, user := range people {
 		if uids := mailboxUIDs(t, user, "INBOX"); len(uids) != 0 {
 			t.Errorf("%s received %d message(s): %s", user, len(uids), subjects(fetchAll(t, user, "INBOX")))
 		}
@@ -258,10 +258,10 @@ func TestRunDaemonIdle(t *testing.T) {
 		t.Fatalf("klachtd run exited early: %v\n%s", err, tail(d.stderr.String(), 4000))
 	}
 
-	sendComplaint(t, "Klacht over mijn coachtraject")
 	sent := time.Now()
+	sendComplaint(t, "Klacht over mijn coachtraject")
 	waitMail(t, complainant, hasSubject("["+number+"]"), 10*time.Second)
-	t.Logf("acknowledgement arrived %.2fs after the complaint was delivered", time.Since(sent).Seconds())
+	t.Logf("acknowledgement arrived %.2fs after the complaint was sent", time.Since(sent).Seconds())
 
 	if err := d.stop(5 * time.Second); err != nil {
 		t.Errorf("klachtd run after SIGTERM: %v, want exit status 0", err)
