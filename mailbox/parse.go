@@ -188,6 +188,10 @@ func (ps *parser) parseHeader() {
 
 	if from := ps.addressList(h, "From"); len(from) > 0 {
 		p.From = from[0]
+		if !utf8.ValidString(p.From.Name) {
+			p.From.Name = toUTF8(p.From.Name)
+			p.problemf("From name has raw non-UTF-8 bytes: decoded as windows-1252")
+		}
 	}
 	p.ReplyTo = ps.addressList(h, "Reply-To")
 	p.To = ps.addressList(h, "To")
@@ -205,6 +209,11 @@ func (ps *parser) parseHeader() {
 	subj, err := h.Subject()
 	if err != nil {
 		p.problemf("Subject not fully decoded: %v", err)
+	}
+	if !utf8.ValidString(subj) {
+		// Raw 8-bit bytes that are not UTF-8 (RFC 6532 allows only UTF-8).
+		subj = toUTF8(subj)
+		p.problemf("Subject has raw non-UTF-8 bytes: decoded as windows-1252")
 	}
 	p.Subject = subj
 

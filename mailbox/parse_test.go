@@ -87,6 +87,12 @@ func TestParseSamples(t *testing.T) {
 			noProblems: true,
 		},
 		{
+			file:      "raw8bit_subject.eml",
+			messageID: "raw8@example.com",
+			subject:   "café één",
+			problems:  []string{"Subject has raw non-UTF-8 bytes"},
+		},
+		{
 			file:      "unknown_charset.eml",
 			messageID: "charset@example.com",
 			text:      []string{"café klacht"},
