@@ -234,3 +234,37 @@ func TestSendRespectsContext(t *testing.T) {
 		t.Errorf("err = %v, want a temporary *SendError", err)
 	}
 }
+
+func TestCheckSMTP(t *testing.T) {
+	tests := []struct {
+		mode string
+		want string
+	}{
+		{"plain", "no TLS, authenticated as info@example.nl, DSN"},
+		{"starttls", "TLS, authenticated as info@example.nl, DSN"},
+		{"tls", "TLS, authenticated as info@example.nl, DSN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode, func(t *testing.T) {
+			u, rec, clientTLS := startSMTP(t, tt.mode)
+			cfg := SMTPConfig{URL: u, Username: "info@example.nl", Password: "secret",
+				RootCAs: clientTLS.RootCAs, Timeout: 5 * time.Second}
+			got, err := CheckSMTP(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(got, tt.want) {
+				t.Errorf("CheckSMTP = %q, want prefix %q", got, tt.want)
+			}
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			if rec.data != nil || rec.from != "" {
+				t.Error("CheckSMTP started a mail transaction")
+			}
+			cfg.Password = "wrong"
+			if _, err := CheckSMTP(context.Background(), cfg); err == nil {
+				t.Error("CheckSMTP with a wrong password succeeded")
+			}
+		})
+	}
+}
