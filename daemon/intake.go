@@ -157,11 +157,11 @@ func (d *Daemon) fetchAndFile(ctx context.Context, c *mailbox.Client, mb *config
 	defer tmp.Close()
 	h := sha256.New()
 	internalDate, size, err := c.FetchTo(uid, io.MultiWriter(tmp, h))
+	if errors.Is(err, mailbox.ErrMessageGone) {
+		return errVanished // moved away by someone else between SEARCH and FETCH
+	}
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
-	}
-	if size == 0 {
-		return errVanished
 	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("sync temp file: %w", err)
