@@ -244,14 +244,17 @@ func (d *Daemon) applyCommand(tx *store.Tx, org *config.Organisation, dos *store
 	case "verdict":
 		return d.decide(tx, org, dos, actor, c.Verdict, msg.Sections, reason, event)
 	case "status":
-		if c.Status == "closed" {
-			dos.Status = store.StatusClosed
-			dos.ClosedAt = d.Now()
-		} else {
+		if c.Status != "closed" {
 			dos.Status = store.StatusOpen
 			dos.ClosedAt = time.Time{}
+			return event("status", dos.Status)
 		}
-		return event("status", dos.Status)
+		dos.Status = store.StatusClosed
+		dos.ClosedAt = d.Now()
+		if err := event("status", dos.Status); err != nil {
+			return err
+		}
+		return d.closingReport(tx, org, dos, msg.Body)
 	case "merge":
 		target, err := tx.Dossier(c.Number)
 		if err != nil {
@@ -361,4 +364,27 @@ func mergeList(have, add []string) []string {
 		}
 	}
 	return have
+}
+
+// closingReport sends the written report after resolution where the
+// procedure asks for one (PROCEDURE.md step 8, procedure 003: a report to all
+// parties within `report_within` of the resolution). The text of the staff
+// message below the commands, if any, is the summary of the handling.
+func (d *Daemon) closingReport(tx *store.Tx, org *config.Organisation, dos *store.Dossier, summary string) error {
+	if org.Procedure.ReportWithin.IsZero() || dos.Verdict == "" {
+		return nil
+	}
+	edit := func(l *letters.Letter) {
+		if s := strings.TrimSpace(summary); s != "" {
+			l.Facts = s
+		}
+	}
+	if err := d.queueLetter(tx, org, dos, "closing", d.complainant(dos), &letterOptions{edit: edit}); err != nil {
+		return err
+	}
+	if dos.Concerns != "" {
+		return d.queueLetter(tx, org, dos, "closing", letters.Person{Name: dos.Concerns, Email: dos.Concerns},
+			&letterOptions{edit: edit, noPost: true, standalone: true})
+	}
+	return nil
 }
