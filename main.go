@@ -145,9 +145,20 @@ func (e *env) Close() {
 	}
 }
 
+// loadConfig loads the config; a missing or unreadable file is a usage
+// error (exit 2), like a bad one.
+func loadConfig(path string) (*config.Config, error) {
+	cfg, err := config.Load(path)
+	var ce *config.Error
+	if err != nil && !errors.As(err, &ce) {
+		return nil, usagef("%v (give the config with -config FILE or $KLACHTD_CONFIG)", err)
+	}
+	return cfg, err
+}
+
 // open loads the config and opens the store.
 func open(ctx context.Context, path string, stderr io.Writer) (*env, error) {
-	cfg, err := config.Load(path)
+	cfg, err := loadConfig(path)
 	if err != nil {
 		return nil, err
 	}
