@@ -122,8 +122,14 @@ func bringUpStack() error {
 		return fmt.Errorf("e2e/mailstack up: %w\n%s", err, out)
 	}
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if out, err := runTool(5*time.Minute, "apt-get", "install", "-y", "-qq", "poppler-utils"); err != nil {
-			return fmt.Errorf("apt-get install poppler-utils: %w\n%s", err, out)
+		if _, err := runTool(5*time.Minute, "apt-get", "install", "-y", "-qq", "poppler-utils"); err != nil {
+			// A bare machine may have no package lists yet.
+			if out, err := runTool(5*time.Minute, "apt-get", "update", "-qq"); err != nil {
+				return fmt.Errorf("apt-get update: %w\n%s", err, out)
+			}
+			if out, err := runTool(5*time.Minute, "apt-get", "install", "-y", "-qq", "poppler-utils"); err != nil {
+				return fmt.Errorf("apt-get install poppler-utils: %w\n%s", err, out)
+			}
 		}
 		if _, err := exec.LookPath("pdftotext"); err != nil {
 			return fmt.Errorf("pdftotext still missing after installing poppler-utils: %w", err)
