@@ -446,13 +446,14 @@ func (d *daemon) running() bool {
 	}
 }
 
-// wait waits up to timeout for the process to exit; ok is false on timeout.
-func (d *daemon) wait(timeout time.Duration) (err error, ok bool) {
+// wait waits up to timeout for the process to exit; exited is false on
+// timeout, else err is its exit error.
+func (d *daemon) wait(timeout time.Duration) (exited bool, err error) {
 	select {
 	case <-d.done:
-		return d.err, true
+		return true, d.err
 	case <-time.After(timeout):
-		return nil, false
+		return false, nil
 	}
 }
 
@@ -466,8 +467,8 @@ func (d *daemon) stop(timeout time.Duration) error {
 			d.e.t.Fatalf("SIGTERM klachtd: %v", err)
 		}
 	}
-	err, ok := d.wait(timeout)
-	if !ok {
+	exited, err := d.wait(timeout)
+	if !exited {
 		d.kill()
 		d.e.t.Fatalf("klachtd did not exit within %v of SIGTERM", timeout)
 	}

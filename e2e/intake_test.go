@@ -254,7 +254,7 @@ func TestRunDaemonIdle(t *testing.T) {
 	// noticed by IDLE (or the poll fallback), not by the first fetch.
 	time.Sleep(2 * time.Second)
 	if !d.running() {
-		err, _ := d.wait(0)
+		_, err := d.wait(0)
 		t.Fatalf("klachtd run exited early: %v\n%s", err, tail(d.stderr.String(), 4000))
 	}
 
