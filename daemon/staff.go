@@ -82,7 +82,7 @@ func (d *Daemon) staffNotice(tx *store.Tx, org *config.Organisation, dos *store.
 			otherOpen = append(otherOpen, o.Number)
 		}
 	}
-	atts, err := d.attachmentsOf(tx, m.ID)
+	atts, withheld, err := d.forwardable(tx, m.ID)
 	if err != nil {
 		return err
 	}
@@ -94,6 +94,7 @@ func (d *Daemon) staffNotice(tx *store.Tx, org *config.Organisation, dos *store.
 			"Complainant": d.complainant(dos),
 			"From":        letters.Person{Name: m.FromName, Email: m.FromAddr},
 			"Hearing":     m.Kind == store.KindHearing,
+			"Withheld":    withheld,
 		}
 	}, func(out *mailbox.Outgoing) {
 		out.ReplyTo = &mail.Address{Name: org.Name + " " + dos.Number, Address: relay}
@@ -104,6 +105,40 @@ func (d *Daemon) staffNotice(tx *store.Tx, org *config.Organisation, dos *store.
 	}
 	return tx.AddEvent(&store.Event{DossierID: dos.ID, Actor: "klachtd", Action: "notified",
 		Detail: fmt.Sprintf("%s sent to %s", kind, to), MessageRef: m.ID})
+}
+
+// maxForward is the most attachment data a staff notice carries. Larger
+// attachments stay in the dossier and are listed instead: staff mailboxes
+// often refuse big mail, and the composed notice is held in memory.
+const maxForward = 8 << 20
+
+// forwardable loads the attachments of a message that fit in a staff notice
+// and names the ones that do not.
+func (d *Daemon) forwardable(tx *store.Tx, messageRef int64) ([]mailbox.OutAttachment, []string, error) {
+	atts, err := tx.Attachments(messageRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []mailbox.OutAttachment
+	withheld := []string{}
+	var total int64
+	for _, a := range atts {
+		name := a.Filename
+		if name == "" {
+			name = "bijlage"
+		}
+		if a.Path == "" || total+a.Size > maxForward {
+			withheld = append(withheld, fmt.Sprintf("%s (%.1f MB)", name, float64(a.Size)/(1<<20)))
+			continue
+		}
+		data, err := d.store.ReadFile(a.Path)
+		if err != nil {
+			return nil, nil, err
+		}
+		total += a.Size
+		out = append(out, mailbox.OutAttachment{Filename: name, ContentType: a.ContentType, Data: data})
+	}
+	return out, withheld, nil
 }
 
 // attachmentsOf loads the stored attachments of a message for forwarding.

@@ -75,6 +75,7 @@ func sample(lang, kind string) Letter {
 		l.Recipient = handler
 		l.Signer = Person{}
 		l.Extra["Complainant"] = complainant
+		l.Extra["Withheld"] = []string{"opname.mp4 (25.0 MB)"}
 	case "alert", "digest", "topost":
 		l.Recipient = officer
 		l.Signer = Person{}
@@ -105,6 +106,7 @@ func sample(lang, kind string) Letter {
 	}
 	if kind == "followup" {
 		l.Extra["From"] = complainant
+		l.Extra["Withheld"] = []string{}
 		l.Extra["Hearing"] = false
 	}
 	if kind == "held" {
