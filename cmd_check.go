@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/daemon"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/templates"
 )
@@ -46,17 +47,17 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func checkMailbox(ctx context.Context, mb *config.Mailbox, stdout io.Writer) error {
-	pass, err := mb.Password()
+	icfg, err := daemon.IMAPConfig(mb, 30*time.Second, nil)
 	if err != nil {
 		return err
 	}
-	roots, err := mb.RootCAs()
+	scfg, err := daemon.SMTPConfig(mb)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	c, err := mailbox.Dial(ctx, mailbox.IMAPConfig{URL: mb.IMAP, Username: mb.Username, Password: pass, RootCAs: roots, Timeout: 30 * time.Second})
+	c, err := mailbox.Dial(ctx, icfg)
 	if err != nil {
 		return fmt.Errorf("imap %s: %w", mb.IMAP.Redacted(), err)
 	}
@@ -74,7 +75,7 @@ func checkMailbox(ctx context.Context, mb *config.Mailbox, stdout io.Writer) err
 	}
 	fmt.Fprintf(stdout, "mailbox %s: imap %s ok: logged in as %s, %s has %d message(s) waiting, %s\n",
 		mb.Address, mb.IMAP.Redacted(), mb.Username, mb.Folder, len(uids), idle)
-	info, err := mailbox.CheckSMTP(ctx, mailbox.SMTPConfig{URL: mb.SMTP, Username: mb.Username, Password: pass, RootCAs: roots, Timeout: 30 * time.Second})
+	info, err := mailbox.CheckSMTP(ctx, scfg)
 	if err != nil {
 		return fmt.Errorf("smtp %s: %w", mb.SMTP.Redacted(), err)
 	}

@@ -47,20 +47,7 @@ func cmdPosted(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return usagef("no dossier %s", pos[0])
 		}
-		ls, err := tx.Letters(d.ID)
-		if err != nil {
-			return err
-		}
-		for i := len(ls) - 1; i >= 0; i-- {
-			if l := ls[i]; l.Kind == kind && l.PostWanted {
-				if err := tx.SetLetterPosted(l.ID, at); err != nil {
-					return err
-				}
-				return tx.AddEvent(&store.Event{DossierID: d.ID, Actor: "cli", Action: "posted",
-					Detail: fmt.Sprintf("%s letter posted on %s", kind, at.Format("2006-01-02"))})
-			}
-		}
-		return fmt.Errorf("no %s letter of %s is waiting to be posted", kind, d.Number)
+		return tx.RecordPosted(d, kind, at, "cli", 0)
 	})
 	if err != nil {
 		return err

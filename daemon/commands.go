@@ -273,7 +273,7 @@ func (d *Daemon) applyCommand(tx *store.Tx, org *config.Organisation, dos *store
 		if at.IsZero() {
 			at = d.nowDate()
 		}
-		return d.recordPosted(tx, dos, letterKind(c), at, actor, m.ID)
+		return tx.RecordPosted(dos, letterKind(c), at, actor, m.ID)
 	case "address":
 		dos.PostalAddress = c.List
 		return event("address", strings.Join(c.List, ", "))

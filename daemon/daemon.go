@@ -87,21 +87,37 @@ func (d *Daemon) crash(point string) {
 }
 
 func (d *Daemon) smtpSend(ctx context.Context, mb *config.Mailbox, from string, rcpts []string, raw []byte) error {
-	pass, err := mb.Password()
+	cfg, err := SMTPConfig(mb)
 	if err != nil {
 		return err
+	}
+	return mailbox.Send(ctx, cfg, from, rcpts, raw)
+}
+
+// SMTPConfig is the SMTP side of a [[mailbox]], with its password and CAs.
+func SMTPConfig(mb *config.Mailbox) (mailbox.SMTPConfig, error) {
+	pass, err := mb.Password()
+	if err != nil {
+		return mailbox.SMTPConfig{}, err
 	}
 	roots, err := mb.RootCAs()
 	if err != nil {
-		return err
+		return mailbox.SMTPConfig{}, err
 	}
-	return mailbox.Send(ctx, mailbox.SMTPConfig{
-		URL:      mb.SMTP,
-		Username: mb.Username,
-		Password: pass,
-		RootCAs:  roots,
-		Timeout:  60 * time.Second,
-	}, from, rcpts, raw)
+	return mailbox.SMTPConfig{URL: mb.SMTP, Username: mb.Username, Password: pass, RootCAs: roots, Timeout: 60 * time.Second}, nil
+}
+
+// IMAPConfig is the IMAP side of a [[mailbox]], with its password and CAs.
+func IMAPConfig(mb *config.Mailbox, timeout time.Duration, log *slog.Logger) (mailbox.IMAPConfig, error) {
+	pass, err := mb.Password()
+	if err != nil {
+		return mailbox.IMAPConfig{}, err
+	}
+	roots, err := mb.RootCAs()
+	if err != nil {
+		return mailbox.IMAPConfig{}, err
+	}
+	return mailbox.IMAPConfig{URL: mb.IMAP, Username: mb.Username, Password: pass, RootCAs: roots, Timeout: timeout, Logger: log}, nil
 }
 
 // Once runs one full cycle: fetch and file every mailbox, run the schedule,

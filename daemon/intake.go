@@ -20,22 +20,11 @@ import (
 const idleMax = 25 * time.Minute
 
 func (d *Daemon) dial(ctx context.Context, mb *config.Mailbox) (*mailbox.Client, error) {
-	pass, err := mb.Password()
+	cfg, err := IMAPConfig(mb, d.IMAPTimeout, d.log.With("mailbox", mb.Address))
 	if err != nil {
 		return nil, err
 	}
-	roots, err := mb.RootCAs()
-	if err != nil {
-		return nil, err
-	}
-	return mailbox.Dial(ctx, mailbox.IMAPConfig{
-		URL:      mb.IMAP,
-		Username: mb.Username,
-		Password: pass,
-		RootCAs:  roots,
-		Timeout:  d.IMAPTimeout,
-		Logger:   d.log.With("mailbox", mb.Address),
-	})
+	return mailbox.Dial(ctx, cfg)
 }
 
 // intakeOnce connects, files everything new in the folder and disconnects.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
@@ -78,24 +77,4 @@ func (d *Daemon) letterBounced(tx *store.Tx, l *store.Letter) error {
 		return err
 	}
 	return d.sendToPost(tx, org, dos, l, pdf, fmt.Sprintf("%s-%s.pdf", dos.Number, l.Kind), "the email could not be delivered")
-}
-
-// RecordPosted records that the officer posted a letter on a date.
-func (d *Daemon) recordPosted(tx *store.Tx, dos *store.Dossier, kind string, at time.Time, actor string, msgRef int64) error {
-	ls, err := tx.Letters(dos.ID)
-	if err != nil {
-		return err
-	}
-	for i := len(ls) - 1; i >= 0; i-- {
-		l := ls[i]
-		if l.Kind != kind || !l.PostWanted {
-			continue
-		}
-		if err := tx.SetLetterPosted(l.ID, at); err != nil {
-			return err
-		}
-		return tx.AddEvent(&store.Event{DossierID: dos.ID, Actor: actor, Action: "posted",
-			Detail: fmt.Sprintf("%s letter posted on %s", kind, at.Format("2006-01-02")), MessageRef: msgRef})
-	}
-	return fmt.Errorf("no %s letter of %s is waiting to be posted", kind, dos.Number)
 }

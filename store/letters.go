@@ -121,6 +121,25 @@ func (tx *Tx) SetLetterPosted(id int64, at time.Time) error {
 	return nil
 }
 
+// RecordPosted records that the latest letter of a kind waiting to be posted
+// went out by post on a date, with an event by actor.
+func (tx *Tx) RecordPosted(d *Dossier, kind string, at time.Time, actor string, messageRef int64) error {
+	ls, err := tx.Letters(d.ID)
+	if err != nil {
+		return err
+	}
+	for i := len(ls) - 1; i >= 0; i-- {
+		if l := ls[i]; l.Kind == kind && l.PostWanted {
+			if err := tx.SetLetterPosted(l.ID, at); err != nil {
+				return err
+			}
+			return tx.AddEvent(&Event{DossierID: d.ID, Actor: actor, Action: "posted",
+				Detail: fmt.Sprintf("%s letter posted on %s", kind, at.Format("2006-01-02")), MessageRef: messageRef})
+		}
+	}
+	return fmt.Errorf("no %s letter of %s is waiting to be posted", kind, d.Number)
+}
+
 func prefixed(p, cols string) string {
 	parts := strings.Split(cols, ",")
 	for i, c := range parts {
