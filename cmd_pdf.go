@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -18,6 +19,7 @@ var letterKinds = map[string]string{
 	"rejection": "rejection", "afwijzing": "rejection",
 	"closing": "closing", "afsluiting": "closing",
 	"hearing": "hearing", "hoorverzoek": "hearing",
+	"dossier": "dossier",
 }
 
 // cmdPDF writes the PDF of the latest letter of a kind. Letters are stored
@@ -30,18 +32,37 @@ func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if len(pos) != 2 {
-		return usagef("usage: klachtd pdf NUMBER KIND [-o FILE]; KIND is acknowledgement, delay, decision, rejection, closing or hearing")
+		return usagef("usage: klachtd pdf NUMBER KIND [-o FILE]; KIND is acknowledgement, delay, decision, rejection, closing, hearing or dossier")
 	}
 	number := strings.ToUpper(pos[0])
 	kind, ok := letterKinds[strings.ToLower(pos[1])]
 	if !ok {
-		return usagef("unknown letter kind %q: use acknowledgement, delay, decision, rejection, closing or hearing", pos[1])
+		return usagef("unknown letter kind %q: use acknowledgement, delay, decision, rejection, closing, hearing or dossier", pos[1])
 	}
 	e, err := open(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
+	name := *outFile
+	if name == "" {
+		name = fmt.Sprintf("%s-%s.pdf", number, kind)
+	}
+	if kind == "dossier" {
+		// The dossier is rendered as it stands now, not stored.
+		d, err := e.newDaemon()
+		if err != nil {
+			return err
+		}
+		r, err := d.DossierPDF(ctx, number)
+		if errors.Is(err, store.ErrNotFound) {
+			return usagef("no dossier %s", number)
+		}
+		if err != nil {
+			return err
+		}
+		return writePDF(stdout, name, r.PDF)
+	}
 	var letter *store.Letter
 	err = e.store.View(ctx, func(tx *store.Tx) error {
 		d, err := tx.Dossier(number)
@@ -69,12 +90,13 @@ func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	name := *outFile
-	if name == "" {
-		name = fmt.Sprintf("%s-%s.pdf", number, kind)
-	}
+	return writePDF(stdout, name, pdf)
+}
+
+// writePDF writes a PDF to a file (0600), or to stdout for "-".
+func writePDF(stdout io.Writer, name string, pdf []byte) error {
 	if name == "-" {
-		_, err = stdout.Write(pdf)
+		_, err := stdout.Write(pdf)
 		return err
 	}
 	if err := os.WriteFile(name, pdf, 0o600); err != nil {

@@ -305,6 +305,18 @@ func TestStaffRelayNotesAndCommands(t *testing.T) {
 	if len(got) != 4 || !strings.Contains(got[3].Header.Get("X-Klachtd-Letter"), "decision") {
 		t.Fatalf("complainant did not get the decision letter (%d mails)", len(got))
 	}
+	// 6. The complainant's view of the dossier has the relay, not the note.
+	view, err := w.d.DossierPDF(context.Background(), d.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(view.PDF, []byte("%PDF")) {
+		t.Error("dossier view is not a PDF")
+	}
+	if !strings.Contains(view.Text, "Wij sturen u een nieuwe factuur") || strings.Contains(view.Text, "klant belde al twee keer") {
+		t.Errorf("dossier view should show the relay and hide the internal note:\n%s", view.Text)
+	}
+
 	off := w.notices("officer@example.nl", "topost")
 	if len(off) != 1 || len(off[0].Attachments) != 1 || off[0].Attachments[0].ContentType != "application/pdf" {
 		t.Fatalf("officer did not get the PDF to post (%d mails)", len(off))

@@ -277,8 +277,18 @@ func (d *Daemon) register(tx *store.Tx, in *incoming, m *store.Message, org *con
 		Detail: fmt.Sprintf("complaint from %s registered as %s; handler %s", dos.ComplainantEmail, number, dos.Handler)}); err != nil {
 		return 0, err
 	}
-	if err := tx.AddEvent(&store.Event{DossierID: dos.ID, Actor: "klachtd", Action: "terms",
-		Detail: fmt.Sprintf("acknowledge by %s: %s; decide by %s: %s", dayString(ack.Date), ack.Basis, dayString(decide.Date), decide.Basis)}); err != nil {
+	terms := fmt.Sprintf("acknowledge by %s: %s; decide by %s: %s", dayString(ack.Date), ack.Basis, dayString(decide.Date), decide.Basis)
+	if t := org.Procedure.RejectWithin; !t.IsZero() {
+		// A separate term for reporting that a complaint is not admissible
+		// (procedure 003: within 4 weeks).
+		reject := org.Calendar.After(in.receivedAt, t)
+		terms += fmt.Sprintf("; an inadmissible complaint is to be reported by %s: %s", dayString(reject.Date), reject.Basis)
+	}
+	if t := org.Procedure.DecideMax; !t.IsZero() {
+		limit := org.Calendar.After(in.receivedAt, t)
+		terms += fmt.Sprintf("; extensions end at the latest on %s: %s", dayString(limit.Date), limit.Basis)
+	}
+	if err := tx.AddEvent(&store.Event{DossierID: dos.ID, Actor: "klachtd", Action: "terms", Detail: terms}); err != nil {
 		return 0, err
 	}
 	d.log.Info("complaint registered", "number", number, "organisation", org.ID, "handler", dos.Handler)

@@ -109,6 +109,16 @@ func sample(lang, kind string) Letter {
 		l.Extra["Withheld"] = []string{}
 		l.Extra["Hearing"] = false
 	}
+	if kind == "dossier" {
+		l.Extra["Status"] = "in behandeling"
+		l.Extra["Messages"] = []struct {
+			Date                time.Time
+			From, Subject, Text string
+		}{
+			{l.ReceivedAt, "José Müller-Çelik", "Klacht over factuur", "Ik kreeg een factuur van € 1.250,00."},
+			{l.ReceivedAt.Add(time.Hour), "Acme Coaching", "Ontvangstbevestiging", ""},
+		}
+	}
 	if kind == "held" {
 		l.Reason = "marker line not found"
 		l.Extra["Reply"] = "Beste mevrouw, wij sturen u een nieuwe factuur."

@@ -34,6 +34,7 @@ var kinds = []string{
 	"commanderror",
 	"followup",
 	"held",
+	"dossier",
 }
 
 // languages lists the supported letter languages.
