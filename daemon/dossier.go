@@ -57,8 +57,10 @@ func (d *Daemon) DossierPDF(ctx context.Context, number string) (*letters.Render
 				from = m.FromAddr
 			}
 			text := m.Text
-			if m.Kind == store.KindComplaint {
-				text = "" // printed in full under "Uw klacht"
+			if m.Kind == store.KindComplaint || m.Kind == store.KindLetter {
+				// The complaint stands in full above; letters are listed by
+				// their subject (each can be reprinted as it was sent).
+				text = ""
 			}
 			entries = append(entries, dossierEntry{Date: m.ReceivedAt.In(procedure.Amsterdam), From: from, Subject: m.Subject, Text: text})
 		}
