@@ -16,8 +16,9 @@ import (
 )
 
 // idleMax is how long one IDLE lasts before klachtd looks again anyway
-// (RFC 2177 asks clients to re-issue IDLE at least every 29 minutes).
-const idleMax = 25 * time.Minute
+// (RFC 2177 asks clients to re-issue IDLE at least every 29 minutes; a
+// shorter cycle also notices a server that hangs without closing).
+const idleMax = 10 * time.Minute
 
 func (d *Daemon) dial(ctx context.Context, mb *config.Mailbox) (*mailbox.Client, error) {
 	cfg, err := IMAPConfig(mb, d.IMAPTimeout, d.log.With("mailbox", mb.Address))
