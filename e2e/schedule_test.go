@@ -131,6 +131,10 @@ func TestScheduleAcrossKoningsdag(t *testing.T) {
 	if d.AcknowledgedAt == "" {
 		t.Error("acknowledged_at is empty after the first cycle")
 	}
+	ack := parseMail(t, waitMail(t, complainant, letterOf("acknowledgement", c.number), mailWait))
+	if !strings.Contains(ack.Text, "21 mei 2026") {
+		t.Errorf("the acknowledgement does not promise the decision by 21 mei 2026:\n%s", ack.Text)
+	}
 
 	const second = "KL-2026-0002"
 	appendComplaint(t, "Karin de Klant", complainant, time.Date(2026, 4, 30, 10, 0, 0, 0, amsterdam))
@@ -269,6 +273,19 @@ func TestDelayLetterByMutt(t *testing.T) {
 	if n := countMatching(t, staffPiet, headerIs("X-Klachtd-Notice", "held")); n != 0 {
 		t.Errorf("piet's command reply was held (%d held notice(s))", n)
 	}
+}
+
+// dutchDate writes the Amsterdam date of an RFC 3339 time from -json
+// output the way the Dutch letters do ("21 mei 2026").
+func dutchDate(t *testing.T, field, s string) string {
+	t.Helper()
+	tm, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatalf("%s = %q: %v", field, s, err)
+	}
+	months := []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+	tm = tm.In(amsterdam)
+	return fmt.Sprintf("%d %s %d", tm.Day(), months[tm.Month()-1], tm.Year())
 }
 
 // normalise joins the words of a text with single spaces, so that line

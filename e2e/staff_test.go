@@ -443,6 +443,11 @@ func TestReassignNotifiesNewHandler(t *testing.T) {
 	if rt, err := p.Header.AddressList("Reply-To"); err != nil || len(rt) != 1 || rt[0].Address != c.relay {
 		t.Errorf("anna's notification Reply-To = %q, want %s", p.Header.Get("Reply-To"), c.relay)
 	}
+	// The notification states the same decide-by date as show -json.
+	want := dutchDate(t, "decide_by", c.e.detail(t, c.number).DecideBy)
+	if !strings.Contains(p.Text, "Beslissing uiterlijk:  "+want) && !strings.Contains(normalise(p.Text), "Beslissing uiterlijk: "+want) {
+		t.Errorf("anna's notification does not give the decide-by date %s:\n%s", want, p.Text)
+	}
 	if got := c.e.listEntry(t, c.number).Handler; got != staffAnna {
 		t.Errorf("list -json handler = %q, want %s", got, staffAnna)
 	}
