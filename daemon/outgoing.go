@@ -88,6 +88,17 @@ func (d *Daemon) baseLetter(org *config.Organisation, dos *store.Dossier, kind s
 	return l
 }
 
+// localDates puts every date of a letter in Europe/Amsterdam. Dates come
+// back from the store in UTC, where the midnight that starts an Amsterdam
+// day is still the day before; letters print the date in the time's own zone.
+func localDates(l *letters.Letter) {
+	for _, t := range []*time.Time{&l.Date, &l.ReceivedAt, &l.AcknowledgeBy, &l.DecideBy, &l.OldDecideBy, &l.NewDecideBy, &l.RespondBy} {
+		if !t.IsZero() {
+			*t = t.In(procedure.Amsterdam)
+		}
+	}
+}
+
 // letterOptions tunes queueLetter.
 type letterOptions struct {
 	edit       func(*letters.Letter) // set kind-specific fields
@@ -109,6 +120,7 @@ func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.
 	if opt.edit != nil {
 		opt.edit(&l)
 	}
+	localDates(&l)
 	r, err := letters.Render(d.templates, l)
 	if err != nil {
 		return fmt.Errorf("render %s letter for %s: %w", kind, dos.Number, err)
@@ -279,6 +291,7 @@ func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store
 	if edit != nil {
 		edit(&l)
 	}
+	localDates(&l)
 	r, err := letters.Render(d.templates, l)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", kind, err)

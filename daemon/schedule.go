@@ -212,7 +212,7 @@ func (d *Daemon) digest(tx *store.Tx, org *config.Organisation, now time.Time) e
 	weekEnd := at8(now).AddDate(0, 0, 7)
 	var all, thisWeek, overdue, toPost []DigestRow
 	for _, dos := range open {
-		row := DigestRow{Number: dos.Number, Complainant: firstNonEmpty(dos.ComplainantName, dos.ComplainantEmail), DecideBy: dos.DecideBy, Handler: dos.Handler}
+		row := DigestRow{Number: dos.Number, Complainant: firstNonEmpty(dos.ComplainantName, dos.ComplainantEmail), DecideBy: dos.DecideBy.In(procedure.Amsterdam), Handler: dos.Handler}
 		all = append(all, row)
 		switch {
 		case Overdue(dos, now):
@@ -231,7 +231,7 @@ func (d *Daemon) digest(tx *store.Tx, org *config.Organisation, now time.Time) e
 			return err
 		}
 		if dos.Organisation == org.ID {
-			toPost = append(toPost, DigestRow{Number: dos.Number, Complainant: firstNonEmpty(dos.ComplainantName, dos.ComplainantEmail), DecideBy: dos.DecideBy, Kind: l.Kind})
+			toPost = append(toPost, DigestRow{Number: dos.Number, Complainant: firstNonEmpty(dos.ComplainantName, dos.ComplainantEmail), DecideBy: dos.DecideBy.In(procedure.Amsterdam), Kind: l.Kind})
 		}
 	}
 	_, err = d.internalMail(tx, org, nil, "digest", []string{org.Officer}, func(l *letters.Letter) {

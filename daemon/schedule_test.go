@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +72,36 @@ func TestScheduleAcrossHolidays(t *testing.T) {
 	}
 	if d := w.dossiers()[0]; !Overdue(d, w.d.Now()) {
 		t.Error("dossier not overdue the day after its decide-by date")
+	}
+}
+
+// TestLettersPrintAmsterdamDates guards against dates read back from the
+// store (UTC) printing as the day before: midnight in Amsterdam is 22:00 or
+// 23:00 UTC on the previous day.
+func TestLettersPrintAmsterdamDates(t *testing.T) {
+	w := newWorld(t)
+	w.deliver(complaint)
+	w.once()
+	dos := w.dossiers()[0]
+	n := w.mails("piet@example.nl")[0]
+	_, internal := w.d.addresses(dos)
+	w.deliver(staffReply("piet@example.nl", internal, n.MessageID, "Uitstel: 2 weken\nReden: De coach is met vakantie.", n.Text))
+	w.once()
+	var delay string
+	for _, m := range w.mails("klant@example.com") {
+		if m.Header.Get("X-Klachtd-Letter") == "delay" {
+			delay = m.Text
+		}
+	}
+	months := []string{"", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+	dutch := func(tm time.Time) string {
+		tm = tm.In(procedure.Amsterdam)
+		return fmt.Sprintf("%d %s %d", tm.Day(), months[tm.Month()], tm.Year())
+	}
+	after := w.dossiers()[0]
+	for _, want := range []string{dutch(dos.DecideBy), dutch(after.DecideBy), "De coach is met vakantie"} {
+		if !strings.Contains(strings.Join(strings.Fields(delay), " "), want) {
+			t.Errorf("delay letter lacks %q:\n%s", want, delay)
+		}
 	}
 }
