@@ -322,3 +322,22 @@ func TestStaffRelayNotesAndCommands(t *testing.T) {
 		t.Fatalf("officer did not get the PDF to post (%d mails)", len(off))
 	}
 }
+
+// TestComplaintAboutTheOfficer: a complaint that names the officer goes to
+// the alternate officer (PROCEDURE.md step 4).
+func TestComplaintAboutTheOfficer(t *testing.T) {
+	w := newWorld(t)
+	w.deliver(strings.Replace(complaint, "Ik kreeg een factuur", "Mevrouw Olga Visser heeft mij onheus bejegend. Ik kreeg een factuur", 1))
+	w.deliver(strings.NewReplacer("<c1@example.com>", "<c2@example.com>", "klant@example.com", "jose@example.com").Replace(complaint))
+	w.once()
+	ds := w.dossiers()
+	if len(ds) != 2 {
+		t.Fatalf("%d dossiers", len(ds))
+	}
+	if ds[0].Handler != "anna@example.nl" || ds[1].Handler != "piet@example.nl" {
+		t.Errorf("handlers %s, %s; want anna@ (about the officer) and piet@ (default)", ds[0].Handler, ds[1].Handler)
+	}
+	if len(w.notices("anna@example.nl", "notification")) != 1 {
+		t.Error("the alternate officer got no notification")
+	}
+}
