@@ -182,7 +182,7 @@ func (d *Daemon) applyCommands(tx *store.Tx, org *config.Organisation, dos *stor
 			Detail: strings.Join(lines, "; "), MessageRef: m.ID}); err != nil {
 			return err
 		}
-		return d.replyToStaff(tx, org, dos, actor, m, "commanderror", strings.Join(lines, "; "), errs)
+		return d.commandError(tx, org, dos, actor, m, errs)
 	}
 	var reason string
 	for _, c := range msg.Commands {

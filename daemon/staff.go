@@ -82,7 +82,7 @@ func (d *Daemon) staffNotice(tx *store.Tx, org *config.Organisation, dos *store.
 			otherOpen = append(otherOpen, o.Number)
 		}
 	}
-	atts, withheld, err := d.forwardable(tx, m.ID)
+	atts, withheld, err := d.loadAttachments(tx, m.ID, maxForward)
 	if err != nil {
 		return err
 	}
@@ -112,22 +112,23 @@ func (d *Daemon) staffNotice(tx *store.Tx, org *config.Organisation, dos *store.
 // often refuse big mail, and the composed notice is held in memory.
 const maxForward = 8 << 20
 
-// forwardable loads the attachments of a message that fit in a staff notice
-// and names the ones that do not.
-func (d *Daemon) forwardable(tx *store.Tx, messageRef int64) ([]mailbox.OutAttachment, []string, error) {
+// loadAttachments loads the stored attachments of a message for sending on.
+// With limit > 0, attachments beyond that many bytes in all stay in the
+// dossier and are named in withheld instead; attachments too large to have
+// been stored are always withheld.
+func (d *Daemon) loadAttachments(tx *store.Tx, messageRef, limit int64) (out []mailbox.OutAttachment, withheld []string, err error) {
 	atts, err := tx.Attachments(messageRef)
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []mailbox.OutAttachment
-	withheld := []string{}
+	withheld = []string{}
 	var total int64
 	for _, a := range atts {
 		name := a.Filename
 		if name == "" {
 			name = "bijlage"
 		}
-		if a.Path == "" || total+a.Size > maxForward {
+		if a.Path == "" || (limit > 0 && total+a.Size > limit) {
 			withheld = append(withheld, fmt.Sprintf("%s (%.1f MB)", name, float64(a.Size)/(1<<20)))
 			continue
 		}
@@ -139,31 +140,6 @@ func (d *Daemon) forwardable(tx *store.Tx, messageRef int64) ([]mailbox.OutAttac
 		out = append(out, mailbox.OutAttachment{Filename: name, ContentType: a.ContentType, Data: data})
 	}
 	return out, withheld, nil
-}
-
-// attachmentsOf loads the stored attachments of a message for forwarding.
-// Attachments that were too large to store are left out.
-func (d *Daemon) attachmentsOf(tx *store.Tx, messageRef int64) ([]mailbox.OutAttachment, error) {
-	atts, err := tx.Attachments(messageRef)
-	if err != nil {
-		return nil, err
-	}
-	var out []mailbox.OutAttachment
-	for _, a := range atts {
-		if a.Path == "" {
-			continue
-		}
-		data, err := d.store.ReadFile(a.Path)
-		if err != nil {
-			return nil, err
-		}
-		name := a.Filename
-		if name == "" {
-			name = "bijlage"
-		}
-		out = append(out, mailbox.OutAttachment{Filename: name, ContentType: a.ContentType, Data: data})
-	}
-	return out, nil
 }
 
 // fileTokenMail handles mail to a reply address: staff relays, internal
@@ -234,7 +210,7 @@ func (d *Daemon) fileTokenMail(tx *store.Tx, in *incoming, m *store.Message, org
 			Detail: cut.Reason, MessageRef: m.ID}); err != nil {
 			return 0, err
 		}
-		return m.ID, d.replyToStaff(tx, org, dos, from, m, "held", cut.Reason, nil)
+		return m.ID, d.holdRelay(tx, org, dos, from, m, cut)
 	}
 	return m.ID, d.relay(tx, org, dos, m, from, cut.Reply)
 }
@@ -242,7 +218,7 @@ func (d *Daemon) fileTokenMail(tx *store.Tx, in *incoming, m *store.Message, org
 // relay sends the new text of a staff reply to the complainant, from the
 // intake address, in the complainant's thread, with the staff attachments.
 func (d *Daemon) relay(tx *store.Tx, org *config.Organisation, dos *store.Dossier, staffMsg *store.Message, from, text string) error {
-	atts, err := d.attachmentsOf(tx, staffMsg.ID)
+	atts, _, err := d.loadAttachments(tx, staffMsg.ID, 0)
 	if err != nil {
 		return err
 	}
@@ -315,39 +291,43 @@ func (d *Daemon) suspicious(tx *store.Tx, org *config.Organisation, dos *store.D
 	return m.ID, err
 }
 
-// replyToStaff answers a staff member: a command error, or a held relay.
-func (d *Daemon) replyToStaff(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, kind, reason string, errs []commands.LineError) error {
-	_, err := d.internalMail(tx, org, dos, kind, []string{to}, func(l *letters.Letter) {
-		l.Reason = reason
-		switch kind {
-		case "held":
-			l.Extra = map[string]any{"Reply": reason2reply(m)}
-		case "commanderror":
-			var reasons []string
-			for _, e := range errs {
-				r := e.Reason
-				if l.Language == "nl" && e.ReasonNL != "" {
-					r = e.ReasonNL
-				}
-				if len(errs) > 1 {
-					r = fmt.Sprintf("%s (%s %d)", r, say(org, "regel", "line"), e.Line)
-				}
-				reasons = append(reasons, r)
-			}
-			l.Reason = strings.Join(reasons, "; ")
-			l.Extra = map[string]any{"Line": errs[0].Line, "Command": errs[0].Raw}
-		}
-	}, func(out *mailbox.Outgoing) {
+// answerStaff sends an internal answer to a staff member's message, in its
+// thread.
+func (d *Daemon) answerStaff(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, kind string, edit func(*letters.Letter)) error {
+	_, err := d.internalMail(tx, org, dos, kind, []string{to}, edit, func(out *mailbox.Outgoing) {
 		out.InReplyTo = m.MessageID
 		out.References = append(append([]string(nil), m.References...), m.MessageID)
 	})
 	return err
 }
 
-// reason2reply is the candidate text of a held relay, for the question to
-// the staff member.
-func reason2reply(m *store.Message) string {
-	return quote.Cut(m.Text, nil).Reply
+// holdRelay asks the staff member about a reply that was not relayed, and
+// shows what would have been sent.
+func (d *Daemon) holdRelay(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, cut quote.Result) error {
+	return d.answerStaff(tx, org, dos, to, m, "held", func(l *letters.Letter) {
+		l.Reason = cut.Reason
+		l.Extra = map[string]any{"Reply": cut.Reply}
+	})
+}
+
+// commandError tells the sender which command lines could not be carried
+// out and why, in the organisation's language.
+func (d *Daemon) commandError(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, errs []commands.LineError) error {
+	return d.answerStaff(tx, org, dos, to, m, "commanderror", func(l *letters.Letter) {
+		var reasons []string
+		for _, e := range errs {
+			r := e.Reason
+			if l.Language == "nl" && e.ReasonNL != "" {
+				r = e.ReasonNL
+			}
+			if len(errs) > 1 {
+				r = fmt.Sprintf("%s (%s %d)", r, say(org, "regel", "line"), e.Line)
+			}
+			reasons = append(reasons, r)
+		}
+		l.Reason = strings.Join(reasons, "; ")
+		l.Extra = map[string]any{"Line": errs[0].Line, "Command": errs[0].Raw}
+	})
 }
 
 // say picks the Dutch or English text for the organisation's language.
