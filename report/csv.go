@@ -80,21 +80,28 @@ func writeRow(w *bufio.Writer, cells []cell) {
 			continue
 		}
 		w.WriteByte('"')
-		w.WriteString(strings.ReplaceAll(guardCell(c.s), `"`, `""`))
+		w.WriteString(strings.ReplaceAll(guardCell(oneLine(c.s)), `"`, `""`))
 		w.WriteByte('"')
 	}
 	w.WriteString("\r\n")
 }
 
+// oneLine puts a text on one line: a line break inside a cell is valid CSV
+// but trips up simpler readers, and the report's texts are single lines.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(s)
+}
+
 // guardCell neutralises a text that a spreadsheet would run as a formula
 // (CSV injection, OWASP "CSV Injection": a cell starting with =, +, -, @,
 // tab or carriage return) by putting an apostrophe before it, which makes
-// Excel read it as text.
+// Excel read it as text. Leading spaces do not hide the character.
 func guardCell(s string) string {
-	if s == "" {
+	t := strings.TrimLeft(s, " ")
+	if t == "" {
 		return s
 	}
-	switch s[0] {
+	switch t[0] {
 	case '=', '+', '-', '@', '\t', '\r':
 		return "'" + s
 	}
