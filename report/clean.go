@@ -38,7 +38,10 @@ const phoneDigits = 9
 // dropped, e-mail addresses, phone numbers and IBANs replaced by Removed,
 // and at most maxText characters. The texts must be written without names;
 // this is the defence for what slips through.
-func clean(s string) string {
+func clean(s string) string { return scrub(s, maxText) }
+
+// scrub is clean with a limit of limit characters.
+func scrub(s string, limit int) string {
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == utf8.RuneError:
@@ -67,9 +70,9 @@ func clean(s string) string {
 		return Removed + m[len(core):]
 	})
 	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > maxText {
+	if utf8.RuneCountInString(s) > limit {
 		r := []rune(s)
-		s = strings.TrimSpace(string(r[:maxText-1])) + "…"
+		s = strings.TrimSpace(string(r[:limit-1])) + "…"
 	}
 	return s
 }

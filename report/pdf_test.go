@@ -1,0 +1,175 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// realisticFigures are the figures of a fabricated 2026 of 42 complaints,
+// with 2025 (31 complaints) for the trend.
+func realisticFigures(t testing.TB, lang string) Figures {
+	t.Helper()
+	org := OrgInfo{ID: "acme", Name: "Acme Opleidingen B.V.", Language: lang, AcknowledgeWithin: "5 werkdagen", DecideWithin: "4 weken"}
+	if lang == "en" {
+		org.AcknowledgeWithin, org.DecideWithin = "5 working days", "4 weeks"
+	}
+	records := append(realisticYear(t, 2026, 42, 7), realisticYear(t, 2025, 31, 7)...)
+	f := Compute(2026, org, records)
+	f.Date = at(t, "2027-01-15 08:00")
+	f, err := f.WithPrevious(Compute(2025, org, records))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+const recommendations = `De meeste klachten gaan over facturen. Wij bevelen aan de vier-ogencontrole
+uit te breiden naar alle facturen.
+
+- Leg het aantal coachgesprekken vast in de intake.
+- Evalueer de doorschakeling van het algemene nummer na de zomer.`
+
+// pdfText runs pdftotext over a PDF (poppler-utils) and returns its text
+// with white space runs collapsed.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "r.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", in, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// keep writes the PDF to $REPORT_PDF_DIR when set, to look at it.
+func keep(t *testing.T, name string, pdf []byte) {
+	if dir := os.Getenv("REPORT_PDF_DIR"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, name), pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestPDFRealistic(t *testing.T) {
+	for _, lang := range []string{"nl", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			f := realisticFigures(t, lang)
+			opt := Options{Recommendations: recommendations, DiscussedOn: at(t, "2027-02-10 10:00")}
+			pdf, err := PDF(f, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keep(t, "realistic-"+lang+".pdf", pdf)
+			text := pdfText(t, pdf)
+			var want []string
+			if lang == "nl" {
+				want = []string{"Acme Opleidingen B.V.", "Klachtenanalyse 2026", "Opgesteld op: 15 januari 2027", "Besproken op: 10 februari 2027",
+					"Samenvatting", "Klachten per maand", "Onderwerpen", "Oordelen", "Termijnen", "Oorzaken", "Corrigerende maatregelen",
+					"Preventieve maatregelen", "Aanbevelingen", "vier-ogencontrole", "Leg het aantal coachgesprekken vast", "Toelichting", "Pagina 1 van"}
+			} else {
+				want = []string{"Complaints analysis 2026", "Prepared on: 15 January 2027", "Discussed on: 10 February 2027",
+					"Summary", "Complaints per month", "Verdicts", "Causes", "Recommendations", "Notes", "Page 1 of"}
+			}
+			for _, w := range want {
+				if !strings.Contains(text, w) {
+					t.Errorf("PDF text lacks %q", w)
+				}
+			}
+			// Every figure of the summary is in the text: the totals of both years.
+			if !regexp.MustCompile(`(Ontvangen klachten|Complaints received) 42 31`).MatchString(text) {
+				t.Errorf("summary does not read 42 against 31:\n%s", text)
+			}
+			// Every cause is listed by number.
+			for _, c := range f.Current.Causes {
+				if !strings.Contains(text, c.Number) {
+					t.Errorf("cause of %s missing", c.Number)
+				}
+			}
+			// No personal data: the phone number typed into a cause is gone.
+			if strings.Contains(text, "12345678") || !strings.Contains(text, "[…]") {
+				t.Errorf("phone number not removed from the cause")
+			}
+		})
+	}
+}
+
+// TestPDFDeterministic renders the same figures twice, and once more from
+// the frozen JSON copy: the bytes are the same.
+func TestPDFDeterministic(t *testing.T) {
+	f := realisticFigures(t, "nl")
+	opt := Options{Recommendations: recommendations}
+	a, err := PDF(f, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := PDF(f, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatal("two renderings of the same figures differ")
+	}
+	frozen, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g Figures
+	if err := json.Unmarshal(frozen, &g); err != nil {
+		t.Fatal(err)
+	}
+	c, err := PDF(g, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, c) {
+		t.Fatal("the frozen copy renders differently")
+	}
+}
+
+func TestPDFEmptyYear(t *testing.T) {
+	for _, tc := range []struct {
+		lang, want string
+	}{
+		{"nl", "In 2026 zijn geen klachten ontvangen."},
+		{"en", "No complaints were received in 2026."},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			f := Compute(2026, OrgInfo{ID: "acme", Name: "Acme", Language: tc.lang}, nil)
+			pdf, err := PDF(f, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			keep(t, "empty-"+tc.lang+".pdf", pdf)
+			if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+				t.Fatalf("not a PDF: %q", pdf[:min(len(pdf), 10)])
+			}
+			text := pdfText(t, pdf)
+			if !strings.Contains(text, tc.want) {
+				t.Errorf("empty year PDF lacks %q:\n%s", tc.want, text)
+			}
+		})
+	}
+}
+
+func TestPDFRejectsBadFigures(t *testing.T) {
+	f := Compute(2026, OrgInfo{ID: "acme", Name: "Acme", Language: "de"}, nil)
+	if _, err := PDF(f, Options{}); err == nil {
+		t.Error("PDF accepted language de")
+	}
+	if _, err := PDF(Figures{}, Options{}); err == nil {
+		t.Error("PDF accepted zero figures")
+	}
+}
