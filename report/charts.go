@@ -43,15 +43,12 @@ type chartSpec struct {
 	seq        int  // the chart's place in the document (see barChart)
 }
 
-var chartFont, chartFontBold *truetype.Font
+var chartFont *truetype.Font
 
 func init() {
 	var err error
 	if chartFont, err = truetype.Parse(fontRegular); err != nil {
 		panic("report: parse DejaVuSans.ttf: " + err.Error()) // unreachable: embedded
-	}
-	if chartFontBold, err = truetype.Parse(fontBold); err != nil {
-		panic("report: parse DejaVuSans-Bold.ttf: " + err.Error())
 	}
 }
 
@@ -69,8 +66,19 @@ func barChart(spec chartSpec) ([]byte, error) {
 		WithAxisSplitLineColor(colourGrid).
 		WithBackgroundColor(charts.Color{R: 255, G: 255, B: 255, A: 255})
 
-	small := charts.FontStyle{FontSize: fontPx(7.5), FontColor: colourText, Font: chartFont}
-	labels := charts.FontStyle{FontSize: fontPx(7), FontColor: colourText, Font: chartFont}
+	small := charts.FontStyle{FontSize: fontPx(8), FontColor: colourText, Font: chartFont}
+	labels := charts.FontStyle{FontSize: fontPx(7.5), FontColor: colourText, Font: chartFont}
+
+	categories, series := spec.categories, spec.series
+	if spec.horizontal {
+		// The library puts the first category at the bottom; the reader
+		// expects it on top.
+		categories = reversed(categories)
+		series = make([][]float64, len(spec.series))
+		for i, s := range spec.series {
+			series[i] = reversed(s)
+		}
+	}
 
 	// Value labels on the bars: whole numbers, or percentages.
 	format := func(v float64) string {
@@ -79,7 +87,7 @@ func barChart(spec chartSpec) ([]byte, error) {
 		}
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	}
-	sl := charts.NewSeriesListBar(spec.series, charts.BarSeriesOption{
+	sl := charts.NewSeriesListBar(series, charts.BarSeriesOption{
 		Names: spec.names,
 		Label: charts.SeriesLabel{Show: charts.Ptr(true), FontStyle: labels, ValueFormatter: format},
 	})
@@ -89,8 +97,12 @@ func barChart(spec chartSpec) ([]byte, error) {
 	pad := int(3 * pxPerMM)
 	opt.Padding = charts.Box{Top: pad, Right: pad * 2, Bottom: pad / 2, Left: pad / 2, IsSet: true}
 	opt.CategoryAxis = charts.CategoryAxisOption{
-		Labels:         spec.categories,
+		Labels:         categories,
 		LabelFontStyle: small,
+		// Every category named, centred under its bars (the library
+		// drops labels it expects to collide unless told how many).
+		LabelCount:  len(categories),
+		BoundaryGap: charts.Ptr(true),
 	}
 	if spec.horizontal {
 		opt.SeriesLabelPosition = "right"
@@ -166,4 +178,12 @@ func niceStep(max float64) float64 {
 		}
 	}
 	return 10 * pow
+}
+
+func reversed[T any](s []T) []T {
+	out := make([]T, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -105,13 +106,14 @@ func PDF(f Figures, opt Options) ([]byte, error) {
 }
 
 type doc struct {
-	p    *fpdf.Fpdf
-	f    Figures
-	w    *words
-	opt  Options
-	date time.Time
-	y    float64 // the cursor: below the last thing printed
-	imgs int     // charts placed so far, to name the next
+	p     *fpdf.Fpdf
+	f     Figures
+	w     *words
+	opt   Options
+	date  time.Time
+	y     float64 // the cursor: below the last thing printed
+	imgs  int     // charts placed so far, to name the next
+	heads []head  // headings waiting for their first block
 }
 
 func (d *doc) font(style string, size float64) { d.p.SetFont(fontFamily, style, size) }
@@ -190,27 +192,41 @@ func (d *doc) footer() {
 	d.grey(greyText)
 }
 
-// heading starts a section; keep is the height of what must stand on the
-// same page below it (its first table rows or its chart).
-func (d *doc) heading(s string, keep float64) {
-	d.y += 5
-	d.need(8 + keep)
-	if d.y < topY+0.1 {
-		d.y = topY
-	}
-	d.font("B", 12.5)
-	d.grey(greyText)
-	d.cell(marginL, d.y, bodyW, 6, s, "L")
-	d.y += 8
+// head is a heading waiting for the block it introduces.
+type head struct {
+	text         string
+	size, h, gap float64 // font size, line height, space above
+}
+
+// heading starts a section. It is printed with the first part of what
+// follows (place), so that it never stands alone at the foot of a page.
+func (d *doc) heading(s string) {
+	d.heads = append(d.heads, head{text: s, size: 12.5, h: 8, gap: 5})
 }
 
 // subheading is a heading inside a section.
-func (d *doc) subheading(s string, keep float64) {
-	d.y += 2
-	d.need(6 + keep)
-	d.font("B", 10)
-	d.cell(marginL, d.y, bodyW, 5, s, "L")
-	d.y += 6
+func (d *doc) subheading(s string) {
+	d.heads = append(d.heads, head{text: s, size: 10, h: 6, gap: 2})
+}
+
+// place makes room for the waiting headings and h millimetres of what
+// follows them on one page, and prints the headings.
+func (d *doc) place(h float64) {
+	total := h
+	for _, hd := range d.heads {
+		total += hd.gap + hd.h
+	}
+	d.need(total)
+	for _, hd := range d.heads {
+		if d.y > topY+0.1 {
+			d.y += hd.gap
+		}
+		d.font("B", hd.size)
+		d.grey(greyText)
+		d.cell(marginL, d.y, bodyW, hd.h-2, hd.text, "L")
+		d.y += hd.h
+	}
+	d.heads = nil
 }
 
 // para prints a wrapped paragraph, breaking pages between lines.
@@ -218,7 +234,11 @@ func (d *doc) para(s string, style string, size float64, grey int) {
 	d.font(style, size)
 	d.grey(grey)
 	lh := size * 0.48
-	for _, line := range d.split(s, bodyW) {
+	lines := d.split(s, bodyW)
+	d.place(float64(min(len(lines), 2)) * lh)
+	d.font(style, size)
+	d.grey(grey)
+	for _, line := range lines {
 		d.need(lh)
 		d.cell(marginL, d.y, bodyW, lh, line, "L")
 		d.y += lh
@@ -301,39 +321,54 @@ func (d *doc) table(cols []col, header []string, rows [][]string) {
 		d.grey(greyText)
 		d.rule(d.y, 120, 0.3)
 	}
-	first := true
+	type laid struct {
+		lines [][]string
+		h     float64
+		bold  bool
+	}
+	var rs []laid
+	total := hh
 	for _, row := range rows {
 		bold := strings.HasPrefix(row[0], "\x01")
 		if bold {
 			row = append([]string{strings.TrimPrefix(row[0], "\x01")}, row[1:]...)
 		}
 		lines, h := layout(row, bold)
-		if first {
-			d.need(hh + h)
-			printHeader()
-			first = false
-		} else if d.y+h > bottomY {
+		rs = append(rs, laid{lines, h, bold})
+		total += h
+	}
+	// A short table stays on one page; a longer one keeps its header with
+	// the first row and repeats it after a page break.
+	switch {
+	case len(rs) == 0:
+		d.place(hh)
+	case len(rs) <= keepRows && total <= keepHeight:
+		d.place(total)
+	default:
+		d.place(hh + rs[0].h)
+	}
+	printHeader()
+	for _, r := range rs {
+		if d.y+r.h > bottomY {
 			d.newPage()
 			printHeader()
 		}
-		draw(lines, h, bold, bold)
+		draw(r.lines, r.h, r.bold, r.bold)
 		d.rule(d.y, greyRule, 0.15)
-	}
-	if first { // no rows: the header alone
-		d.need(hh)
-		printHeader()
 	}
 	d.y += 3
 }
 
-// tableHeight estimates the height of the header and the first n rows.
-func tableHeight(n int) float64 {
-	return float64(n+1) * (tableLine + 2*rowPad)
-}
+// A table of at most keepRows rows and keepHeight millimetres is kept on
+// one page.
+const (
+	keepRows   = 8
+	keepHeight = 70.0
+)
 
 // chart places a chart PNG of w × h millimetres at the cursor.
 func (d *doc) chart(png []byte, w, h float64) {
-	d.need(h)
+	d.place(h)
 	d.imgs++
 	name := "chart" + strconv.Itoa(d.imgs)
 	opt := fpdf.ImageOptions{ImageType: "PNG"}
@@ -440,8 +475,9 @@ func (d *doc) median(m Median) string {
 func (d *doc) summary() {
 	w := d.w
 	cur := &d.f.Current
-	d.heading(w.summary, tableHeight(4))
+	d.heading(w.summary)
 	if cur.Received == 0 {
+		d.place(9)
 		d.font("B", 11)
 		d.cell(marginL, d.y, bodyW, 6, fmt.Sprintf(w.noComplaints, d.f.Year), "L")
 		d.y += 9
@@ -510,7 +546,8 @@ func (d *doc) series(v func(y *Year) []float64) ([][]float64, []string) {
 func (d *doc) months() error {
 	w := d.w
 	const h = 62.0
-	d.heading(w.perMonth, h)
+	d.heading(w.perMonth)
+	d.place(h + 22) // the chart with its table
 	series, names := d.series(func(y *Year) []float64 {
 		out := make([]float64, 12)
 		for i, n := range y.PerMonth {
@@ -563,7 +600,7 @@ func (d *doc) subjects() error {
 		bars = 2
 	}
 	h := min(20+float64(len(shown)*bars)*5.5, 110)
-	d.heading(w.bySubject, h)
+	d.heading(w.bySubject)
 	labels := make([]string, len(shown))
 	for i, k := range shown {
 		labels[i] = w.subjectLabel(k)
@@ -616,11 +653,11 @@ func (d *doc) channelsStatus() error {
 	w := d.w
 	cur, prev := &d.f.Current, d.f.Previous
 	chKeys := nonZeroKeys(keysOf(cur.Channels, prev, func(y *Year) []Count { return y.Channels }), cur, prev, func(y *Year) []Count { return y.Channels })
-	d.heading(w.byChannel, tableHeight(len(chKeys)))
+	d.heading(w.byChannel)
 	d.countTable(w.channelH, chKeys, func(k string) string { return label(w.channel, k) }, func(y *Year) []Count { return y.Channels })
 
 	stKeys := keysOf(cur.Status, prev, func(y *Year) []Count { return y.Status })
-	d.heading(w.statusAtEnd, tableHeight(len(stKeys)))
+	d.heading(w.statusAtEnd)
 	d.countTable(w.statusH, stKeys, func(k string) string { return label(w.status, k) }, func(y *Year) []Count { return y.Status })
 	return nil
 }
@@ -641,7 +678,8 @@ func (d *doc) verdicts() error {
 	cur, prev := &d.f.Current, d.f.Previous
 	keys := keysOf(cur.Verdicts, prev, func(y *Year) []Count { return y.Verdicts })
 	const h = 55.0
-	d.heading(w.verdicts, h)
+	d.heading(w.verdicts)
+	d.place(h + 40) // the chart with its table
 	labels := make([]string, len(keys))
 	for i, k := range keys {
 		labels[i] = label(w.verdict, k)
@@ -665,7 +703,8 @@ func (d *doc) verdicts() error {
 func (d *doc) termsSection() error {
 	w := d.w
 	const h = 52.0
-	d.heading(w.terms, h)
+	d.heading(w.terms)
+	d.place(h + 40) // the chart with the table of counts
 	kinds := []struct {
 		name string
 		of   func(y *Year) Terms
@@ -694,12 +733,12 @@ func (d *doc) termsSection() error {
 	d.chart(png, bodyW, h)
 	d.para("* "+w.decisionExt+"   ** "+w.decisionOrig, "", 8, greyMuted)
 
-	cols := []col{{0, "L"}, {17, "R"}, {17, "R"}, {24, "R"}, {17, "R"}, {26, "R"}}
-	header := []string{strconv.Itoa(d.f.Year), w.onTime, w.late, w.pending, w.noTerm, w.shareOnTime}
+	// The counts of this year, then the share on time of both years.
+	cols := []col{{0, "L"}, {16, "R"}, {16, "R"}, {22, "R"}, {18, "R"}, {22, "R"}}
+	header := []string{fmt.Sprintf(w.countsOf, d.f.Year), w.onTime, w.late, w.pending, w.noTerm, w.onTime + " " + strconv.Itoa(d.f.Year)}
 	if d.f.Previous != nil {
-		cols = append(cols, col{20, "R"})
-		header = append(header, strconv.Itoa(d.f.Previous.Year))
-		cols[0].w = 0
+		cols = append(cols, col{22, "R"})
+		header = append(header, w.onTime+" "+strconv.Itoa(d.f.Previous.Year))
 	}
 	var rows [][]string
 	for _, k := range kinds {
@@ -713,7 +752,7 @@ func (d *doc) termsSection() error {
 	d.table(cols, header, rows)
 
 	cols, header = d.yearCols()
-	header[0] = w.days
+	header[0] = w.daysH
 	d.table(cols, header, [][]string{
 		d.yearRow(w.medianAck, func(y *Year) string { return d.median(y.DaysToAcknowledgement) }),
 		d.yearRow(w.medianDecision, func(y *Year) string { return d.median(y.DaysToDecision) }),
@@ -729,37 +768,78 @@ func (d *doc) shareOnly(t Terms) string {
 	return d.w.percent(s)
 }
 
-// itemTable lists free texts by dossier number.
-func (d *doc) itemTable(items []Item, none string) {
+// group is the dossiers that share one free text.
+type group struct {
+	text  string
+	items []Item
+}
+
+// groupItems gathers the items of one text (ignoring case): a cause that
+// recurs shows as one row with its dossiers. Most frequent first, equal
+// counts in the order of their first dossier.
+func groupItems(items []Item) []group {
+	var out []group
+	at := map[string]int{}
+	for _, it := range items {
+		k := strings.ToLower(it.Text)
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, group{text: it.Text})
+		}
+		out[i].items = append(out[i].items, it)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].items) > len(out[j].items) })
+	return out
+}
+
+func (g group) numbers() string {
+	var n []string
+	for _, it := range g.items {
+		if !contains(n, it.Number) {
+			n = append(n, it.Number)
+		}
+	}
+	return strings.Join(n, ", ")
+}
+
+// dossiersW is the width of a column of dossier numbers: two to a line.
+const dossiersW = 57.0
+
+// itemTable lists free texts with how often they occur and in which
+// dossiers.
+func (d *doc) itemTable(items []Item, title, none string) {
 	if len(items) == 0 {
 		d.para(none, "", sizeText, greyMuted)
 		return
 	}
 	var rows [][]string
-	for _, it := range items {
-		rows = append(rows, []string{it.Number, it.Text})
+	for _, g := range groupItems(items) {
+		rows = append(rows, []string{g.text, strconv.Itoa(len(g.items)), g.numbers()})
 	}
-	d.table([]col{{30, "L"}, {0, "L"}}, []string{d.w.number, d.w.text}, rows)
+	d.table([]col{{0, "L"}, {16, "R"}, {dossiersW, "L"}}, []string{title, d.w.count, d.w.dossiersH}, rows)
 }
 
 func (d *doc) extensions() error {
 	w := d.w
-	d.heading(w.extensions, tableHeight(2))
+	d.heading(w.extensions)
 	cols, header := d.yearCols()
 	d.table(cols, header, [][]string{
 		d.yearRow(w.extensionCount, func(y *Year) string { return strconv.Itoa(y.Extensions) }),
 		d.yearRow(w.extendedDossiers, func(y *Year) string { return strconv.Itoa(y.ExtendedDossiers) }),
 	})
 	if len(d.f.Current.ExtensionReasons) > 0 {
-		d.subheading(w.reasons, tableHeight(1))
-		d.itemTable(d.f.Current.ExtensionReasons, w.noReasons)
+		d.subheading(w.reasons)
+		d.itemTable(d.f.Current.ExtensionReasons, w.reasonH, w.noReasons)
 	}
 	return nil
 }
 
 func (d *doc) hearingsAppeals() error {
 	w := d.w
-	d.heading(w.hearingsAppeals, tableHeight(2))
+	d.heading(w.hearingsAppeals)
+	d.place(30) // the table with the line of appealed dossiers
 	cols, header := d.yearCols()
 	d.table(cols, header, [][]string{
 		d.yearRow(w.hearings, func(y *Year) string { return strconv.Itoa(len(y.Hearings)) }),
@@ -772,37 +852,59 @@ func (d *doc) hearingsAppeals() error {
 }
 
 func (d *doc) causes() error {
-	d.heading(d.w.causes, tableHeight(1))
-	d.itemTable(d.f.Current.Causes, d.w.noCauses)
+	d.heading(d.w.causes)
+	d.itemTable(d.f.Current.Causes, d.w.causeH, d.w.noCauses)
 	return nil
 }
 
 func (d *doc) measures() error {
 	w := d.w
 	cur := &d.f.Current
-	d.heading(w.measures, 6+tableHeight(1))
-	d.subheading(w.corrective, tableHeight(1))
+	d.heading(w.measures)
+	d.subheading(w.corrective)
 	if len(cur.Corrective) == 0 {
 		d.para(w.noMeasures, "", sizeText, greyMuted)
 	} else {
+		// Did the corrective measures satisfy: the agreement reached in
+		// the dossiers where each was taken.
 		var rows [][]string
-		for _, it := range cur.Corrective {
-			rows = append(rows, []string{it.Number, it.Text, label(w.verdict, it.Verdict) + " / " + label(w.agreement, it.Agreement)})
+		for _, g := range groupItems(cur.Corrective) {
+			var a Agreement
+			for _, it := range g.items {
+				switch it.Agreement {
+				case AgreementYes:
+					a.Yes++
+				case AgreementNo:
+					a.No++
+				default:
+					a.Unknown++
+				}
+			}
+			var parts []string
+			for _, p := range []struct {
+				key string
+				n   int
+			}{{AgreementYes, a.Yes}, {AgreementNo, a.No}, {AgreementUnknown, a.Unknown}} {
+				if p.n > 0 {
+					parts = append(parts, w.agreement[p.key]+" "+strconv.Itoa(p.n))
+				}
+			}
+			rows = append(rows, []string{g.text, g.numbers(), strings.Join(parts, ", ")})
 		}
-		d.table([]col{{30, "L"}, {0, "L"}, {45, "L"}}, []string{w.number, w.text, w.outcome}, rows)
+		d.table([]col{{0, "L"}, {dossiersW, "L"}, {34, "L"}}, []string{w.measureH, w.dossiersH, w.agreementCol}, rows)
 	}
-	d.subheading(w.preventive, tableHeight(1))
+	d.subheading(w.preventive)
 	d.preventiveTable(cur.Preventive, w.noMeasures)
 	if d.f.Previous != nil && len(d.f.Previous.Preventive) > 0 {
-		d.subheading(fmt.Sprintf(w.prevLastYear, d.f.Previous.Year), tableHeight(1))
+		d.subheading(fmt.Sprintf(w.prevLastYear, d.f.Previous.Year))
 		d.preventiveTable(d.f.Previous.Preventive, w.noMeasures)
 	}
 	return nil
 }
 
-// preventiveTable lists preventive measures with the count of their
-// subjects this year and last, so that the reader can see whether they
-// worked.
+// preventiveTable lists preventive measures with the number of complaints
+// about their subjects this year and last, so that the reader can see
+// whether they worked.
 func (d *doc) preventiveTable(items []Item, none string) {
 	w := d.w
 	if len(items) == 0 {
@@ -810,28 +912,34 @@ func (d *doc) preventiveTable(items []Item, none string) {
 		return
 	}
 	var rows [][]string
-	for _, it := range items {
-		var subs []string
-		for _, s := range it.Subjects {
+	for _, g := range groupItems(items) {
+		var subjects, subs []string
+		for _, it := range g.items {
+			for _, s := range it.Subjects {
+				if !contains(subjects, s) {
+					subjects = append(subjects, s)
+				}
+			}
+		}
+		for _, s := range subjects {
 			n := strconv.Itoa(countOf(d.f.Current.Subjects, s))
 			if d.f.Previous != nil {
 				n += " / " + strconv.Itoa(countOf(d.f.Previous.Subjects, s))
 			}
 			subs = append(subs, s+": "+n)
 		}
-		rows = append(rows, []string{it.Number, it.Text, strings.Join(subs, "; ")})
+		rows = append(rows, []string{g.text, g.numbers(), strings.Join(subs, "; ")})
 	}
-	h := w.subject + " (" + strconv.Itoa(d.f.Year)
+	h := w.subject + " " + strconv.Itoa(d.f.Year)
 	if d.f.Previous != nil {
 		h += " / " + strconv.Itoa(d.f.Previous.Year)
 	}
-	h += ")"
-	d.table([]col{{30, "L"}, {0, "L"}, {52, "L"}}, []string{w.number, w.text, h}, rows)
+	d.table([]col{{0, "L"}, {dossiersW, "L"}, {40, "L"}}, []string{w.measureH, w.dossiersH, h}, rows)
 }
 
 func (d *doc) agreement() error {
 	w := d.w
-	d.heading(w.agreementH, tableHeight(4))
+	d.heading(w.agreementH)
 	cols, header := d.yearCols()
 	itoa := strconv.Itoa
 	d.table(cols, header, [][]string{
@@ -850,7 +958,7 @@ func (d *doc) agreement() error {
 
 func (d *doc) recommendations() {
 	w := d.w
-	d.heading(w.recommendations, 3*lineH)
+	d.heading(w.recommendations)
 	text := strings.TrimSpace(d.opt.Recommendations)
 	if text == "" {
 		d.para(w.noRecommendations, "", sizeText, greyMuted)
@@ -869,7 +977,10 @@ func (d *doc) recommendations() {
 func (d *doc) bullet(s string) {
 	d.font("", sizeText)
 	const indent = 5.0
-	for i, line := range d.split(s, bodyW-indent) {
+	lines := d.split(s, bodyW-indent)
+	d.place(float64(min(len(lines), 2)) * lineH)
+	d.font("", sizeText)
+	for i, line := range lines {
 		d.need(lineH)
 		if i == 0 {
 			d.cell(marginL+1, d.y, indent, lineH, "•", "L")
@@ -915,7 +1026,7 @@ func paragraphs(s string) []string {
 
 func (d *doc) notes() {
 	w := d.w
-	d.heading(w.notes, 3*lineH)
+	d.heading(w.notes)
 	for i, n := range w.noteLines {
 		if i == 0 {
 			n = fmt.Sprintf(n, d.f.Year)

@@ -173,3 +173,33 @@ func TestPDFRejectsBadFigures(t *testing.T) {
 		t.Error("PDF accepted zero figures")
 	}
 }
+
+// TestPDFFirstYear is an organisation's first year: no figures of the year
+// before, many subjects (the chart shows the first ten, the table all),
+// long free texts.
+func TestPDFFirstYear(t *testing.T) {
+	records := realisticYear(t, 2026, 60, 11)
+	subjects := []string{"Factuur", "Begeleiding", "Bejegening", "Planning en roosters", "Lesmateriaal",
+		"Bereikbaarheid", "Privacy", "Examens en certificaten", "Locatie en catering", "Inschrijving",
+		"Annulering", "Online leeromgeving", "Toegankelijkheid voor deelnemers met een beperking", "Overig"}
+	for i := range records {
+		records[i].Subjects = []string{subjects[(i*i+i/3)%len(subjects)]}
+	}
+	records[3].Cause = strings.Repeat("Een lange oorzaak die de medewerker uitgebreid heeft beschreven, met veel details over de gang van zaken. ", 8)
+	f := Compute(2026, OrgInfo{ID: "new", Name: "Nieuw Coaching", Language: "en", AcknowledgeWithin: "2 weeks", DecideWithin: "6 weeks"}, records)
+	f.Date = at(t, "2027-01-15 08:00")
+	pdf, err := PDF(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(t, "firstyear-en.pdf", pdf)
+	text := pdfText(t, pdf)
+	if strings.Contains(text, "2025") {
+		t.Error("a first year's report shows a column for 2025")
+	}
+	for _, s := range []string{"Complaints analysis 2026", "Toegankelijkheid voor deelnemers met een beperking", "No recommendations adopted yet.", "not yet discussed"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("PDF text lacks %q", s)
+		}
+	}
+}

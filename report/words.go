@@ -32,7 +32,8 @@ type words struct {
 	recommendations, noRecommendations, notes, number, text, kind, outcome,
 	chartMonths, chartSubjects, chartVerdicts, chartOnTime, noData,
 	section, item, csvHeaderText, yes, no string
-	noteLines []string
+	countsOf, causeH, reasonH, measureH, count, dossiersH, agreementCol, daysH string
+	noteLines                                                                  []string
 }
 
 var wordsNL = words{
@@ -129,6 +130,14 @@ var wordsNL = words{
 	csvHeaderText:     "omschrijving",
 	yes:               "ja",
 	no:                "nee",
+	countsOf:          "Aantallen %d",
+	causeH:            "Oorzaak",
+	reasonH:           "Reden",
+	measureH:          "Maatregel",
+	count:             "Aantal",
+	dossiersH:         "Dossiers",
+	agreementCol:      "Overeenstemming",
+	daysH:             "Doorlooptijd (dagen)",
 	noteLines: []string{
 		"De cijfers gaan over de klachten die in %d zijn ontvangen, zoals het register er op 31 december om middernacht bij stond; wat daarna gebeurde telt niet mee, zodat de cijfers van een jaar niet meer veranderen. Ook vernietigde dossiers tellen mee.",
 		"Op tijd betekent: uiterlijk op de laatste dag van de termijn. Een termijn die op 31 december nog liep, telt niet mee in het percentage. Een dossier zonder beslissing waarvan de termijn in het jaar verstreek, telt als te laat.",
@@ -231,6 +240,14 @@ var wordsEN = words{
 	csvHeaderText:     "description",
 	yes:               "yes",
 	no:                "no",
+	countsOf:          "Counts %d",
+	causeH:            "Cause",
+	reasonH:           "Reason",
+	measureH:          "Measure",
+	count:             "Count",
+	dossiersH:         "Dossiers",
+	agreementCol:      "Agreement",
+	daysH:             "Lead time (days)",
 	noteLines: []string{
 		"The figures cover the complaints received in %d, as the register stood at midnight on 31 December; what happened later does not count, so that the figures of a year never change. Destroyed dossiers count too.",
 		"On time means: on or before the last day of the term. A term still running on 31 December does not count in the percentage. A dossier without a decision whose term ended within the year counts as late.",
