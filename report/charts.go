@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/go-analyze/charts"
 	"github.com/golang/freetype/truetype"
@@ -43,14 +44,15 @@ type chartSpec struct {
 	seq        int  // the chart's place in the document (see barChart)
 }
 
-var chartFont *truetype.Font
-
-func init() {
-	var err error
-	if chartFont, err = truetype.Parse(fontRegular); err != nil {
-		panic("report: parse DejaVuSans.ttf: " + err.Error()) // unreachable: embedded
+// chartFont is DejaVu Sans for the chart labels, parsed on first use (not
+// at start-up: most klachtd commands draw no chart).
+var chartFont = sync.OnceValues(func() (*truetype.Font, error) {
+	f, err := truetype.Parse(fontRegular)
+	if err != nil {
+		return nil, fmt.Errorf("report: parse DejaVuSans.ttf: %w", err)
 	}
-}
+	return f, nil
+})
 
 // barChart draws spec as a PNG. Each chart of a document is made seq
 // pixels wider than the page width asks: fpdf (v0.12.0, putimages) writes
@@ -58,6 +60,10 @@ func init() {
 // order, so charts of one width would make the bytes of the PDF differ
 // from one run to the next.
 func barChart(spec chartSpec) ([]byte, error) {
+	font, err := chartFont()
+	if err != nil {
+		return nil, err
+	}
 	wpx, hpx := int(math.Round(spec.w*pxPerMM))+spec.seq, int(math.Round(spec.h*pxPerMM))
 	colours := []charts.Color{colourThis, colourLast}
 	theme := charts.GetTheme("light").
@@ -66,8 +72,8 @@ func barChart(spec chartSpec) ([]byte, error) {
 		WithAxisSplitLineColor(colourGrid).
 		WithBackgroundColor(charts.Color{R: 255, G: 255, B: 255, A: 255})
 
-	small := charts.FontStyle{FontSize: fontPx(8), FontColor: colourText, Font: chartFont}
-	labels := charts.FontStyle{FontSize: fontPx(7.5), FontColor: colourText, Font: chartFont}
+	small := charts.FontStyle{FontSize: fontPx(8), FontColor: colourText, Font: font}
+	labels := charts.FontStyle{FontSize: fontPx(7.5), FontColor: colourText, Font: font}
 
 	categories, series := spec.categories, spec.series
 	if spec.horizontal {
@@ -151,7 +157,7 @@ func barChart(spec chartSpec) ([]byte, error) {
 		OutputFormat: charts.ChartOutputPNG,
 		Width:        wpx,
 		Height:       hpx,
-		Font:         chartFont,
+		Font:         font,
 		Theme:        theme,
 	})
 	if err := p.BarChart(opt); err != nil {

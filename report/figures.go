@@ -51,7 +51,7 @@ type Year struct {
 
 	Subjects []Count `json:"subjects"` // most frequent first; a dossier counts once for each of its subjects; key "" is "no subject"
 	Status   []Count `json:"status"`   // at the end of the year, in the order of the Status constants
-	Verdicts []Count `json:"verdicts"` // founded, partly_founded, unfounded, inadmissible, "" (no verdict by the end of the year)
+	Verdicts []Count `json:"verdicts"` // founded, partly_founded, unfounded, inadmissible, "" (no verdict by the end of the year); merged dossiers not counted
 	Channels []Count `json:"channels"` // in the order of the Channel constants, then "" (not known)
 
 	Acknowledgement Terms `json:"acknowledgement"`   // acknowledged within the term
@@ -108,7 +108,8 @@ type Median struct {
 }
 
 // Agreement counts the agreement with the complainant over the dossiers
-// handled by the end of the year (verdict given or closed).
+// handled by the end of the year (verdict given or closed), merged dossiers
+// not counted.
 type Agreement struct {
 	Yes     int `json:"yes"`
 	No      int `json:"no"`

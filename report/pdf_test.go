@@ -203,3 +203,73 @@ func TestPDFFirstYear(t *testing.T) {
 		}
 	}
 }
+
+func TestParagraphs(t *testing.T) {
+	in := "Eerste alinea,\nover twee regels.\n\n\n- punt een\n* punt twee\n• punt drie\nTweede alinea met jan@example.nl.\r\n\r\n-geen punt"
+	want := []string{"Eerste alinea, over twee regels.", "• punt een", "• punt twee", "• punt drie",
+		"Tweede alinea met […].", "-geen punt"}
+	got := paragraphs(in)
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("paragraphs = %q, want %q", got, want)
+	}
+}
+
+// TestPDFRecommendationsScrubbed: the officer's text goes through the same
+// filter as the causes.
+func TestPDFRecommendationsScrubbed(t *testing.T) {
+	f := Compute(2026, OrgInfo{ID: "acme", Name: "Acme", Language: "nl"}, smallYear(t))
+	pdf, err := PDF(f, Options{Recommendations: "Bel de klager terug op 06-98765432 of mail piet@example.nl.\n- Punt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdf)
+	if strings.Contains(text, "98765432") || strings.Contains(text, "piet@") {
+		t.Errorf("recommendations not scrubbed:\n%s", text)
+	}
+	if !strings.Contains(text, "Bel de klager terug op […] of mail […].") || !strings.Contains(text, "• Punt") {
+		t.Errorf("recommendations missing:\n%s", text)
+	}
+}
+
+// TestPDFSmallYearText reads the hand-computed figures of the small year
+// (TestComputeSmallYear) back from the PDF's text.
+func TestPDFSmallYearText(t *testing.T) {
+	org := OrgInfo{ID: "acme", Name: "Acme Training", Language: "nl", AcknowledgeWithin: "5 werkdagen", DecideWithin: "4 weken"}
+	f := Compute(2026, org, smallYear(t))
+	f.Date = at(t, "2027-01-15 09:00")
+	pdf, err := PDF(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(t, "small-nl.pdf", pdf)
+	text := pdfText(t, pdf)
+	for _, want := range []string{
+		"Ontvangen klachten 9",
+		"Stand op 31 december: in behandeling 3",
+		"Gegrond of deels gegrond (van de oordelen) 50% (2 van 4)",
+		"Ontvangstbevestiging: op tijd 83,3% (5 van 6)",
+		"Beslissing (verlenging telt als op tijd) 66,7% (4 van 6)",
+		"Beslissing (binnen de oorspronkelijke termijn) 42,9% (3 van 7)",
+		"Mediaan dagen tot beslissing 19",
+		"Overeenstemming met de klager 66,7% (2 van 3)",
+		"2026 2 0 1 0 1 1 1 0 1 0 1 1 9", // per month
+		"Factuur 4", "Begeleiding 2", "zonder onderwerp 1",
+		"vernietigd 1 (11,1%)",
+		"Ontvangstbevestiging 5 1 1 2 83,3%",
+		"Mediaan dagen tot ontvangstbevestiging 1",
+		"In beroep: KL-2026-0003.",
+		"Wachten op reactie docent 1 KL-2026-0002",
+		"Factuur dubbel verstuurd, zie […] 1 KL-2026-0001",
+		"Creditnota verstuurd KL-2026-0001 ja 1",
+		"Intakegesprek uitgebreid KL-2026-0003 Begeleiding: 2",
+		"Nog geen aanbevelingen vastgesteld.",
+		"Termijnen volgens de klachtenregeling: ontvangstbevestiging binnen 5 werkdagen, beslissing binnen 4 weken.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "example.nl") || strings.Contains(text, "12345678") {
+		t.Error("PDF holds an e-mail address or phone number")
+	}
+}

@@ -141,7 +141,7 @@ var wordsNL = words{
 	noteLines: []string{
 		"De cijfers gaan over de klachten die in %d zijn ontvangen, zoals het register er op 31 december om middernacht bij stond; wat daarna gebeurde telt niet mee, zodat de cijfers van een jaar niet meer veranderen. Ook vernietigde dossiers tellen mee.",
 		"Op tijd betekent: uiterlijk op de laatste dag van de termijn. Een termijn die op 31 december nog liep, telt niet mee in het percentage. Een dossier zonder beslissing waarvan de termijn in het jaar verstreek, telt als te laat.",
-		"Een dossier met meerdere onderwerpen telt bij elk onderwerp mee. Samengevoegde dossiers tellen mee bij het dossier waarin ze zijn opgegaan.",
+		"Een dossier met meerdere onderwerpen telt bij elk onderwerp mee. Een samengevoegd dossier telt mee als ontvangen klacht, maar zijn termijnen, oordeel en overeenstemming tellen bij het dossier waarin het is opgegaan.",
 		"Dit verslag bevat geen persoonsgegevens: dossiers worden alleen met hun nummer genoemd. Oorzaken en maatregelen zijn door medewerkers zonder namen vastgelegd; e-mailadressen, telefoonnummers en rekeningnummers zijn er voor de zekerheid uit verwijderd ([…]).",
 	},
 }
@@ -251,7 +251,7 @@ var wordsEN = words{
 	noteLines: []string{
 		"The figures cover the complaints received in %d, as the register stood at midnight on 31 December; what happened later does not count, so that the figures of a year never change. Destroyed dossiers count too.",
 		"On time means: on or before the last day of the term. A term still running on 31 December does not count in the percentage. A dossier without a decision whose term ended within the year counts as late.",
-		"A dossier with several subjects counts under each of them. Merged dossiers count with the dossier they were merged into.",
+		"A dossier with several subjects counts under each of them. A merged dossier counts as a complaint received, but its terms, verdict and agreement count with the dossier it was merged into.",
 		"This report holds no personal data: dossiers are named by number only. Causes and measures were recorded by staff without names; e-mail addresses, phone numbers and account numbers have been removed from them all the same ([…]).",
 	},
 }
