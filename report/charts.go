@@ -40,8 +40,9 @@ type chartSpec struct {
 	series     [][]float64 // this year, then last year (optional)
 	names      []string    // the legend: the years
 	horizontal bool
-	percent    bool // values are percentages: axis 0-100
-	seq        int  // the chart's place in the document (see barChart)
+	percent    bool     // values are percentages: axis 0-100
+	undefined  [][]bool // per series, values that have no meaning: labelled "–" (optional)
+	seq        int      // the chart's place in the document (see barChart)
 }
 
 // chartFont is DejaVu Sans for the chart labels, parsed on first use (not
@@ -97,6 +98,21 @@ func barChart(spec chartSpec) ([]byte, error) {
 		Names: spec.names,
 		Label: charts.SeriesLabel{Show: charts.Ptr(true), FontStyle: labels, ValueFormatter: format},
 	})
+	for i := range sl {
+		if i >= len(spec.undefined) {
+			break
+		}
+		undef := spec.undefined[i]
+		if spec.horizontal {
+			undef = reversed(undef)
+		}
+		sl[i].Label.LabelFormatter = func(index int, _ string, v float64) (string, *charts.LabelStyle) {
+			if index < len(undef) && undef[index] {
+				return "–", nil
+			}
+			return format(v), nil
+		}
+	}
 	opt := charts.NewBarChartOptionWithSeries(sl)
 	opt.Theme = theme
 	opt.Horizontal = spec.horizontal

@@ -713,24 +713,39 @@ func (d *doc) termsSection() error {
 		{w.decisionExt, func(y *Year) Terms { return y.Decision }},
 		{w.decisionOrig, func(y *Year) Terms { return y.DecisionOrig }},
 	}
+	// A term nobody could keep or break (none in the profile, or every
+	// dossier still running) has no share: its bar is left out, or marked
+	// "–" where the other year has one.
 	short := []string{w.acknowledgement, w.decision + " *", w.decision + " **"}
-	series, names := d.series(func(y *Year) []float64 {
-		out := make([]float64, len(kinds))
-		for i, k := range kinds {
-			s, ok := k.of(y).Share()
-			if !ok {
-				out[i] = 0
-				continue
-			}
-			out[i] = s * 100
-		}
-		return out
-	})
-	png, err := barChart(chartSpec{w: bodyW, h: h, categories: short, series: series, names: names, seq: d.imgs + 1, percent: true})
-	if err != nil {
-		return err
+	years := []*Year{&d.f.Current}
+	if d.f.Previous != nil {
+		years = append(years, d.f.Previous)
 	}
-	d.chart(png, bodyW, h)
+	spec := chartSpec{w: bodyW, h: h, seq: d.imgs + 1, percent: true, series: make([][]float64, len(years)), undefined: make([][]bool, len(years))}
+	_, spec.names = d.series(func(*Year) []float64 { return nil })
+	for i, k := range kinds {
+		any := false
+		for _, y := range years {
+			_, ok := k.of(y).Share()
+			any = any || ok
+		}
+		if !any {
+			continue
+		}
+		spec.categories = append(spec.categories, short[i])
+		for j, y := range years {
+			v, ok := k.of(y).Share()
+			spec.series[j] = append(spec.series[j], v*100)
+			spec.undefined[j] = append(spec.undefined[j], !ok)
+		}
+	}
+	if len(spec.categories) > 0 {
+		png, err := barChart(spec)
+		if err != nil {
+			return err
+		}
+		d.chart(png, bodyW, h)
+	}
 	d.para("* "+w.decisionExt+"   ** "+w.decisionOrig, "", 8, greyMuted)
 
 	// The counts of this year, then the share on time of both years.

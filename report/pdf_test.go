@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // realisticFigures are the figures of a fabricated 2026 of 42 complaints,
@@ -271,5 +272,29 @@ func TestPDFSmallYearText(t *testing.T) {
 	}
 	if strings.Contains(text, "example.nl") || strings.Contains(text, "12345678") {
 		t.Error("PDF holds an e-mail address or phone number")
+	}
+}
+
+// TestPDFNoAcknowledgementTerm is a profile without an acknowledgement
+// term (procedure 004): the share is "–", not 0%.
+func TestPDFNoAcknowledgementTerm(t *testing.T) {
+	records := realisticYear(t, 2026, 20, 3)
+	for i := range records {
+		records[i].AcknowledgeBy = time.Time{}
+	}
+	f := Compute(2026, OrgInfo{ID: "x", Name: "Vierde Adviesbureau", Language: "nl", DecideWithin: "4 weken"}, records)
+	if f.Current.Acknowledgement.NoTerm != 20 {
+		t.Fatalf("Acknowledgement = %+v", f.Current.Acknowledgement)
+	}
+	pdf, err := PDF(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(t, "noack-nl.pdf", pdf)
+	text := pdfText(t, pdf)
+	for _, want := range []string{"Ontvangstbevestiging: op tijd –", "Ontvangstbevestiging 0 0 0 20 –", "ontvangstbevestiging binnen geen termijn"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
 	}
 }
