@@ -281,7 +281,7 @@ func computeYear(year int, all []Record) Year {
 			verdicts[verdict]++
 		}
 
-		// Acknowledgement term (PROCEDURE.md step 3).
+		// Acknowledgement term (docs/procedure.md step 3).
 		if merged {
 			y.Acknowledgement.NoTerm++
 		} else {
@@ -292,7 +292,7 @@ func computeYear(year int, all []Record) Year {
 		}
 
 		// Extensions given by the end of the year, and the decide-by date
-		// they left (PROCEDURE.md step 7).
+		// they left (docs/procedure.md step 7).
 		decideBy, n := r.DecideBy, 0
 		for _, e := range r.Extensions {
 			if !e.At.IsZero() && !e.At.Before(end) {
@@ -320,7 +320,7 @@ func computeYear(year int, all []Record) Year {
 			original = decideBy
 		}
 
-		// Decision term (PROCEDURE.md step 6), with and without extensions.
+		// Decision term (docs/procedure.md step 6), with and without extensions.
 		if merged {
 			y.Decision.NoTerm++
 			y.DecisionOrig.NoTerm++

@@ -13,7 +13,7 @@ import (
 
 // Options are what the officer adds to a report after it was made.
 type Options struct {
-	// Recommendations (PROCEDURE.md step 12), as the officer wrote them;
+	// Recommendations (docs/procedure.md step 12), as the officer wrote them;
 	// paragraphs separated by blank lines, lines starting with "- " or "* "
 	// are list items. Empty: the report says none were adopted yet.
 	Recommendations string

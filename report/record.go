@@ -1,4 +1,4 @@
-// Package report holds the yearly complaint analysis (PROCEDURE.md step 12:
+// Package report holds the yearly complaint analysis (docs/procedure.md step 12:
 // trends, causes, whether the corrective measures satisfied, whether the
 // preventive measures worked, recommendations): Compute turns one Record per
 // dossier into the Figures of an organisation's year, and PDF and CSV render
@@ -94,7 +94,7 @@ type Record struct {
 	Agreement string    // an Agreement constant
 }
 
-// Extension is one extension of the decision term (PROCEDURE.md step 7).
+// Extension is one extension of the decision term (docs/procedure.md step 7).
 type Extension struct {
 	At          time.Time // when the extension was given; zero: not known
 	NewDecideBy time.Time // the new decide-by date; zero: not known
