@@ -251,6 +251,9 @@ var (
 // words (RFC 2047), or a name alone. problems say why the address cannot be
 // trusted.
 func parseAddress(v string) (name, addr string, problems []string) {
+	if len(v) > maxSender {
+		return "", "", []string{fmt.Sprintf("the sender field is %d characters long: not a sender", len(v))}
+	}
 	v = strings.TrimSpace(decodeWords(v))
 	v = mailtoRe.ReplaceAllString(v, "")
 	var found []string
@@ -263,15 +266,24 @@ func parseAddress(v string) (name, addr string, problems []string) {
 		seen[strings.ToLower(a)] = true
 		found = append(found, a)
 	}
-	// The name is what remains without the address and its brackets.
-	rest := bracketRe.ReplaceAllStringFunc(v, func(s string) string {
-		if strings.Contains(s, "@") {
-			return " "
+	// The name is what remains without the address and its brackets
+	// (nested in Outlook's "jan@example.nl<mailto:jan@example.nl>").
+	rest := v
+	for range 4 {
+		r := bracketRe.ReplaceAllStringFunc(rest, func(s string) string {
+			if strings.Contains(s, "@") || strings.TrimSpace(s[1:len(s)-1]) == "" {
+				return " "
+			}
+			return s
+		})
+		r = addrRe.ReplaceAllString(r, " ")
+		if r == rest {
+			break
 		}
-		return s
-	})
-	rest = addrRe.ReplaceAllString(rest, " ")
+		rest = r
+	}
 	name = strings.Trim(strings.Join(strings.Fields(rest), " "), `"' ,;`)
+	name = strings.ReplaceAll(name, " ,", ",")
 	if strings.HasPrefix(name, "(") && strings.HasSuffix(name, ")") && strings.Count(name, "(") == 1 {
 		name = strings.TrimSpace(name[1 : len(name)-1]) // "jan@example.nl (Jan Jansen)"
 	}
@@ -292,6 +304,7 @@ func parseAddress(v string) (name, addr string, problems []string) {
 	addr = found[0]
 	if a, err := mail.ParseAddress("<" + addr + ">"); err != nil {
 		problems = append(problems, fmt.Sprintf("the sender's address %q is not a valid address", addr))
+		addr = ""
 	} else {
 		addr = a.Address
 		if at := strings.LastIndexByte(addr, '@'); at < 0 || !strings.Contains(addr[at+1:], ".") {
@@ -303,6 +316,10 @@ func parseAddress(v string) (name, addr string, problems []string) {
 	}
 	return name, addr, problems
 }
+
+// maxSender bounds the sender field read: a real one is a name and an
+// address, far below this.
+const maxSender = 2000
 
 var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
 
