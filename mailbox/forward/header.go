@@ -333,5 +333,6 @@ func decodeWords(s string) string {
 	if err != nil {
 		return s
 	}
-	return d
+	// An encoded word may claim UTF-8 and hold other bytes.
+	return strings.ToValidUTF8(d, "\uFFFD")
 }
