@@ -27,6 +27,7 @@ type sample struct {
 	problem  string   // the result is uncertain, with this problem
 	auto     string   // Message() of the innermost, parsed, is automatic mail for this reason
 	html     bool     // the text rendering of the HTML part gives the same
+	autoSubj bool     // the innermost subject is an auto-reply's
 }
 
 var samples = []sample{
@@ -88,7 +89,10 @@ var samples = []sample{
 	{file: "autoreply_fwd.eml", clients: []string{"mutt"}, from: []string{"Maria Jong <maria.jong@example.nl>"},
 		date: "2026-11-02T08:00:01+01:00", subject: "Automatisch antwoord: Uw afspraak",
 		text: "Ik ben afwezig", textEnd: "niet doorgestuurd.", note: "Is dit een klacht?",
-		auto: "Auto-Submitted: auto-replied"},
+		auto: "Auto-Submitted: auto-replied", autoSubj: true},
+	{file: "autoreply_outlook.eml", clients: []string{"outlook"}, from: []string{"Tom Hughes <tom.hughes@example.com>"},
+		date: "2026-11-02T16:00:00+01:00", subject: "Automatic reply: Your appointment on 2 November",
+		text: "out of the office", textEnd: "access to e-mail.", note: "Is this a complaint?", autoSubj: true},
 	{file: "bounce_fwd.eml", clients: []string{"gmail"}, from: []string{"Mail Delivery Subsystem <mailer-daemon@googlemail.com>"},
 		date: "2026-11-03T19:40:00+01:00", subject: "Delivery Status Notification (Failure)",
 		text: "Address not found", textEnd: "unable to receive mail.", note: "Wat moet ik hiermee?",
@@ -223,6 +227,9 @@ func checkResult(t *testing.T, s sample, r Result) {
 	if p.Auto.Is != (s.auto != "") || !strings.Contains(p.Auto.Reason, s.auto) {
 		t.Errorf("automatic %v (%q), want %q", p.Auto.Is, p.Auto.Reason, s.auto)
 	}
+	if AutoReplySubject(in.Subject) != s.autoSubj {
+		t.Errorf("AutoReplySubject(%q) = %v", in.Subject, !s.autoSubj)
+	}
 	if in.FromAddr != "" && (p.From == nil || p.From.Address != in.FromAddr || p.From.Name != in.FromName) {
 		t.Errorf("Message() From %v, want %s <%s>", p.From, in.FromName, in.FromAddr)
 	}
@@ -299,5 +306,27 @@ func TestAttachedProblems(t *testing.T) {
 	}
 	if _, err := Attached(nil); err == nil {
 		t.Error("Attached(nil): no error")
+	}
+}
+
+func TestAutoReplySubject(t *testing.T) {
+	for subject, want := range map[string]bool{
+		"Automatisch antwoord: Klacht over de factuur": true,
+		"Automatic reply: Complaint":                   true,
+		"Out of Office: Complaint":                     true,
+		"Out of office reply: Complaint":               true,
+		"AutoReply: Complaint":                         true,
+		"Auto-Reply: Complaint":                        true,
+		"Afwezig: Uw klacht":                           true,
+		"Abwesenheitsnotiz: Beschwerde":                true,
+		"Réponse automatique : Plainte":                true,
+		"Klacht over de factuur":                       false,
+		"RE: Automatisch antwoord":                     false,
+		"Afwezigheid van de coach":                     false,
+		"Out of order: the lift":                       false,
+	} {
+		if got := AutoReplySubject(subject); got != want {
+			t.Errorf("AutoReplySubject(%q) = %v, want %v", subject, got, want)
+		}
 	}
 }
