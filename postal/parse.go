@@ -145,7 +145,7 @@ func parseForeignPostcode(s string, re *regexp.Regexp, en, nl, formEN, formNL st
 
 // placeName checks the place after a postcode.
 func placeName(s, pc string) (string, *Error) {
-	s = strings.TrimRight(strings.TrimSpace(strings.TrimLeft(s, ", ")), ".")
+	s = strings.TrimRight(strings.TrimLeft(collapse(s), ", "), ". ")
 	if s == "" {
 		return "", errorf("the postcode %s has no place after it", "na de postcode %s staat geen plaats", pc)
 	}

@@ -132,3 +132,22 @@ func TestParseFind(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse checks that Parse never panics and that its result reads back
+// unchanged.
+func FuzzParse(f *testing.F) {
+	f.Add("Kerkstraat 7, 2712 AB Zoetermeer")
+	f.Add("Wetstraat 16, 1000 Brussel, België")
+	f.Add("14 Mill Lane, Cambridge CB2 1RX, United Kingdom")
+	f.Add("Kerkstraat 7 2712 AB, Zoetermeer; NL")
+	f.Fuzz(func(t *testing.T, s string) {
+		lines, err := Parse(s)
+		if err != nil {
+			return
+		}
+		again, err := Parse(strings.Join(lines, "\n"))
+		if err != nil || strings.Join(again, "|") != strings.Join(lines, "|") {
+			t.Fatalf("Parse(%q) = %q; read back: %q, %v", s, lines, again, err)
+		}
+	})
+}
