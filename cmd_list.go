@@ -169,7 +169,7 @@ func printRegister(w io.Writer, ds []*store.Dossier, toPost map[int64][]string, 
 		if kinds := toPost[d.ID]; len(kinds) > 0 {
 			status += " (to post: " + strings.Join(kinds, ", ") + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Number, status, day(d.ReceivedAt), day(d.DecideBy),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Number, status, procedure.ISODay(d.ReceivedAt), procedure.ISODay(d.DecideBy),
 			d.Handler, complainantLabel(d), clip(d.Subject, 40))
 	}
 	if err := tw.Flush(); err != nil {
@@ -179,13 +179,6 @@ func printRegister(w io.Writer, ds []*store.Dossier, toPost map[int64][]string, 
 		fmt.Fprintf(w, "\n%d dossier(s) past their decide-by date.\n", overdue)
 	}
 	return nil
-}
-
-func day(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.In(procedure.Amsterdam).Format("2006-01-02")
 }
 
 func complainantLabel(d *store.Dossier) string {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
 )
 
@@ -182,9 +183,9 @@ func printDossier(w io.Writer, d *showJSON) {
 	p("Handler", d.Handler)
 	p("Concerns", d.Concerns)
 	p("Received", fmtTime(d.ReceivedAt))
-	p("Acknowledge by", fmtDay(d.AcknowledgeBy)+"  ("+d.AcknowledgeBasis+")")
+	p("Acknowledge by", procedure.Day(deref(d.AcknowledgeBy))+"  ("+d.AcknowledgeBasis+")")
 	p("Acknowledged", fmtTime(d.AcknowledgedAt))
-	p("Decide by", fmtDay(d.DecideBy)+"  ("+d.DecideBasis+")")
+	p("Decide by", procedure.Day(deref(d.DecideBy))+"  ("+d.DecideBasis+")")
 	p("Extension", d.ExtensionReason)
 	p("Verdict", d.Verdict)
 	p("Facts", d.Facts)
@@ -244,7 +245,7 @@ func printDossier(w io.Writer, d *showJSON) {
 				state += ", waiting to be posted"
 			}
 			if l.PostedAt != nil {
-				state += ", posted " + fmtDay(l.PostedAt)
+				state += ", posted " + procedure.Day(deref(l.PostedAt))
 			}
 			fmt.Fprintf(w, "  %-16s to %s (%s, %s)\n", l.Kind, l.Recipient, l.Language, state)
 			if l.PDF != "" {
@@ -266,13 +267,6 @@ func fmtTime(t *time.Time) string {
 		return ""
 	}
 	return t.Format("2006-01-02 15:04 MST")
-}
-
-func fmtDay(t *time.Time) string {
-	if t == nil {
-		return "-"
-	}
-	return t.Format("Mon 2006-01-02")
 }
 
 func indent(s, prefix string) string {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klachtd/klachtd/procedure"
 )
 
 // termOK accepts what procedure.ParseTerm accepts, in short: a whole
@@ -32,11 +34,7 @@ func termOK(s string) error {
 }
 
 func date(y int, m time.Month, d int) time.Time {
-	loc, err := amsterdam()
-	if err != nil {
-		panic(err)
-	}
-	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+	return time.Date(y, m, d, 0, 0, 0, 0, procedure.Amsterdam)
 }
 
 // single parses one command line followed by what a valid message needs

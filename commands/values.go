@@ -6,16 +6,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-	_ "time/tzdata" // Europe/Amsterdam on machines without a zoneinfo database
-)
 
-// amsterdam is the zone of every date in the procedure. With time/tzdata
-// embedded the lookup cannot fail; if it did, dates would be refused.
-var amsterdam = sync.OnceValues(func() (*time.Location, error) {
-	return time.LoadLocation("Europe/Amsterdam")
-})
+	"github.com/klachtd/klachtd/procedure"
+)
 
 // lineErr builds a LineError; Parse fills in Line and Raw.
 func lineErr(en, nl string) *LineError {
@@ -294,11 +288,7 @@ func parseDate(v string) (t time.Time, dateLike bool, err error) {
 	default:
 		return time.Time{}, digitsDateRe.MatchString(s), fmt.Errorf("not a date")
 	}
-	loc, err := amsterdam()
-	if err != nil {
-		return time.Time{}, true, fmt.Errorf("load time zone: %w", err)
-	}
-	t = time.Date(y, mo, d, 0, 0, 0, 0, loc)
+	t = time.Date(y, mo, d, 0, 0, 0, 0, procedure.Amsterdam)
 	if t.Year() != y || t.Month() != mo || t.Day() != d || mo < 1 || mo > 12 {
 		return time.Time{}, true, fmt.Errorf("no such date")
 	}

@@ -94,13 +94,15 @@ func (d *Daemon) schedule(tx *store.Tx, now time.Time) ([]due, error) {
 	return out, nil
 }
 
-// runSchedule sends every notice that is due and not sent before. It
-// returns when the next notice falls due (zero if none).
+// runSchedule sends every notice that is due and not sent before (one
+// cycle of `once`).
 func (d *Daemon) runSchedule(ctx context.Context) error {
 	_, err := d.scheduleOnce(ctx)
 	return err
 }
 
+// scheduleOnce sends every notice that is due and not sent before, in one
+// transaction, and returns when the next notice falls due (zero if none).
 func (d *Daemon) scheduleOnce(ctx context.Context) (time.Time, error) {
 	now := d.Now()
 	var next time.Time

@@ -6,7 +6,6 @@ package letters
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/klachtd/klachtd/templates"
@@ -121,7 +120,7 @@ func Render(set *templates.Set, l Letter) (*Rendered, error) {
 	if l.Date.IsZero() {
 		return nil, fmt.Errorf("letter %s: no letter date", l.Number)
 	}
-	r.AddressMissing = len(nonEmpty(l.Recipient.Address)) == 0
+	r.AddressMissing = len(templates.NonEmpty(l.Recipient.Address)) == 0
 	r.PDF, err = renderPDF(l, subject, blocks, ch, sig)
 	if err != nil {
 		return nil, fmt.Errorf("letter %s: pdf: %w", l.Number, err)
@@ -141,7 +140,7 @@ func Filename(lang, number, kind string) string {
 
 // signatureLines are the name, function and organisation under the closing.
 func signatureLines(l Letter) []string {
-	return nonEmpty([]string{l.Signer.Name, l.Signer.Function, l.Org.Name})
+	return templates.NonEmpty([]string{l.Signer.Name, l.Signer.Function, l.Org.Name})
 }
 
 // chrome holds the fixed words around a letter body in one language.
@@ -167,24 +166,4 @@ func chromeFor(lang string) chrome {
 		page:           "Page %d of %s",
 		addressUnknown: "Postal address unknown",
 	}
-}
-
-// formatDate prints the letter date in the letter language.
-func formatDate(lang string, t time.Time) string {
-	if lang == "nl" {
-		months := [...]string{"januari", "februari", "maart", "april", "mei", "juni",
-			"juli", "augustus", "september", "oktober", "november", "december"}
-		return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
-	}
-	return t.Format("2 January 2006")
-}
-
-func nonEmpty(items []string) []string {
-	var out []string
-	for _, s := range items {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }

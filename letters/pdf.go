@@ -1,6 +1,8 @@
 package letters
 
 import (
+	"github.com/klachtd/klachtd/templates"
+
 	"bytes"
 	_ "embed"
 	"fmt"
@@ -171,7 +173,7 @@ func (d *pdfDoc) header() {
 	}
 	d.setFont("", sizeSmall)
 	d.p.SetTextColor(greyMuted, greyMuted, greyMuted)
-	parts := nonEmpty([]string{d.l.Org.Name, d.ch.reference + " " + d.l.Number, formatDate(d.l.Language, d.l.Date)})
+	parts := templates.NonEmpty([]string{d.l.Org.Name, d.ch.reference + " " + d.l.Number, templates.FormatDate(d.l.Language, d.l.Date)})
 	d.p.SetXY(marginLeft, 12)
 	d.p.CellFormat(bodyW, 4, strings.Join(parts, "  ·  "), "", 0, "L", false, 0, "")
 	d.p.SetDrawColor(greyLine, greyLine, greyLine)
@@ -209,7 +211,7 @@ func (d *pdfDoc) letterhead() error {
 	d.setFont("", 9)
 	p.SetTextColor(greyMuted, greyMuted, greyMuted)
 	y := 21.5
-	for _, line := range nonEmpty(d.l.Org.Address) {
+	for _, line := range templates.NonEmpty(d.l.Org.Address) {
 		p.SetXY(110, y)
 		p.CellFormat(right-110, 4, line, "", 0, "R", false, 0, "")
 		y += 4
@@ -259,7 +261,7 @@ func (d *pdfDoc) addressField() {
 	w := addrFieldW - 2*addrInset
 
 	// Return address: one small line at the foot of the return zone.
-	ret := strings.Join(nonEmpty(append([]string{d.l.Org.Name}, d.l.Org.Address...)), " · ")
+	ret := strings.Join(templates.NonEmpty(append([]string{d.l.Org.Name}, d.l.Org.Address...)), " · ")
 	size := sizeReturn
 	d.setFont("", size)
 	for size > 5 && p.GetStringWidth(ret) > w {
@@ -277,10 +279,10 @@ func (d *pdfDoc) addressField() {
 	p.SetTextColor(greyText, greyText, greyText)
 	d.setFont("", 10)
 	var lines []string
-	for _, s := range nonEmpty([]string{d.l.Recipient.Name}) {
+	for _, s := range templates.NonEmpty([]string{d.l.Recipient.Name}) {
 		lines = append(lines, d.split(s, w)...)
 	}
-	addr := nonEmpty(d.l.Recipient.Address)
+	addr := templates.NonEmpty(d.l.Recipient.Address)
 	for _, s := range addr {
 		lines = append(lines, d.split(s, w)...)
 	}
@@ -310,9 +312,9 @@ func (d *pdfDoc) infoBlock() {
 	if d.l.Number != "" {
 		rows = append(rows, [2]string{d.ch.reference, d.l.Number})
 	}
-	rows = append(rows, [2]string{d.ch.date, formatDate(d.l.Language, d.l.Date)})
+	rows = append(rows, [2]string{d.ch.date, templates.FormatDate(d.l.Language, d.l.Date)})
 	if !d.l.ReceivedAt.IsZero() {
-		rows = append(rows, [2]string{d.ch.yourMessage, formatDate(d.l.Language, d.l.ReceivedAt)})
+		rows = append(rows, [2]string{d.ch.yourMessage, templates.FormatDate(d.l.Language, d.l.ReceivedAt)})
 	}
 	y := infoY
 	valueW := pageW - marginRight - infoX - infoLabelW

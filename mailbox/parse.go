@@ -162,7 +162,6 @@ type parser struct {
 	parts    int
 	plain    []string
 	html     []string
-	textSize int
 	ev       autoEvidence
 }
 

@@ -139,7 +139,25 @@ func addTerm(d time.Time, t Term, sign int) (time.Time, bool) {
 	}
 }
 
-func long(d time.Time) string  { return d.Format("Mon 2006-01-02") }
+// Day prints the Amsterdam date of t with its weekday, "Mon 2006-01-02",
+// as event details, bases of terms and the command-line tools show it; the
+// zero time prints as "-".
+func Day(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(Amsterdam).Format("Mon 2006-01-02")
+}
+
+// ISODay prints the Amsterdam date of t as "2006-01-02"; the zero time
+// prints as "-".
+func ISODay(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(Amsterdam).Format("2006-01-02")
+}
+
 func short(d time.Time) string { return d.Format("Mon 02-01") }
 
 // label describes a day that is not a working day, for the Basis line.
@@ -179,10 +197,10 @@ func (c *Calendar) After(from time.Time, t Term) Due {
 				skipped = append(skipped, c.label(d))
 			}
 		}
-		return Due{Date: d, Basis: fmt.Sprintf("%s after %s%s = %s", t, long(start), skippedText(skipped), long(d))}
+		return Due{Date: d, Basis: fmt.Sprintf("%s after %s%s = %s", t, Day(start), skippedText(skipped), Day(d))}
 	}
 	end, clamped := addTerm(start, t, 1)
-	basis := fmt.Sprintf("%s after %s = %s", t, long(start), long(end))
+	basis := fmt.Sprintf("%s after %s = %s", t, Day(start), Day(end))
 	if clamped {
 		basis += " (clamped to the end of the month)"
 	}
@@ -195,7 +213,7 @@ func (c *Calendar) After(from time.Time, t Term) Due {
 		skipped = append(skipped, c.label(d))
 		d = addDays(d, 1)
 	}
-	basis += fmt.Sprintf(", not a working day (%s): moved to the next working day %s", strings.Join(skipped, ", "), long(d))
+	basis += fmt.Sprintf(", not a working day (%s): moved to the next working day %s", strings.Join(skipped, ", "), Day(d))
 	return Due{Date: d, Basis: basis}
 }
 
@@ -218,10 +236,10 @@ func (c *Calendar) Before(due time.Time, t Term) Due {
 				skipped = append(skipped, c.label(d))
 			}
 		}
-		return Due{Date: d, Basis: fmt.Sprintf("%s before %s%s = %s", t, long(start), skippedText(skipped), long(d))}
+		return Due{Date: d, Basis: fmt.Sprintf("%s before %s%s = %s", t, Day(start), skippedText(skipped), Day(d))}
 	}
 	end, clamped := addTerm(start, t, -1)
-	basis := fmt.Sprintf("%s before %s = %s", t, long(start), long(end))
+	basis := fmt.Sprintf("%s before %s = %s", t, Day(start), Day(end))
 	if clamped {
 		basis += " (clamped to the end of the month)"
 	}
@@ -234,7 +252,7 @@ func (c *Calendar) Before(due time.Time, t Term) Due {
 		skipped = append(skipped, c.label(d))
 		d = addDays(d, -1)
 	}
-	basis += fmt.Sprintf(", not a working day (%s): moved to the previous working day %s", strings.Join(skipped, ", "), long(d))
+	basis += fmt.Sprintf(", not a working day (%s): moved to the previous working day %s", strings.Join(skipped, ", "), Day(d))
 	return Due{Date: d, Basis: basis}
 }
 

@@ -128,15 +128,6 @@ func (tx *Tx) InsertMessage(m *Message) error {
 	return nil
 }
 
-// SetMessageDossier moves a filed message into a dossier (or out: 0) and
-// changes its kind.
-func (tx *Tx) SetMessageDossier(id, dossierID int64, kind string) error {
-	if _, err := tx.exec(`UPDATE messages SET dossier_id = ?, kind = ? WHERE id = ?`, nullID(dossierID), kind, id); err != nil {
-		return fmt.Errorf("store: move message #%d: %w", id, err)
-	}
-	return nil
-}
-
 // Message returns one message by row id.
 func (tx *Tx) Message(id int64) (*Message, error) {
 	m, err := scanMessage(tx.queryRow(`SELECT `+messageColumns+` FROM messages WHERE id = ?`, id))

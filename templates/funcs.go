@@ -36,23 +36,29 @@ func funcMap(lang string) template.FuncMap {
 		"verdict":  func(v string) (string, error) { return formatVerdict(lang, v) },
 		"shorten":  shorten,
 		"quote":    quote,
-		"join":     func(sep string, items []string) string { return strings.Join(nonEmpty(items), sep) },
+		"join":     func(sep string, items []string) string { return strings.Join(NonEmpty(items), sep) },
 		"kindname": func(kind string) string { return KindName(lang, kind) },
 		"count":    count,
 	}
 }
 
-// formatDate formats t in its own location as "24 april 2026" (nl) or
-// "24 April 2026" (en). A zero time is an error: a letter must never
-// promise a date it does not know.
+// FormatDate formats t in its own location as "24 april 2026" (nl) or
+// "24 April 2026" (en): the date function of the templates, and the date
+// of a letter's letterhead.
+func FormatDate(lang string, t time.Time) string {
+	if lang == "nl" {
+		return fmt.Sprintf("%d %s %d", t.Day(), monthsNL[t.Month()-1], t.Year())
+	}
+	return t.Format("2 January 2006")
+}
+
+// formatDate is FormatDate for the templates: a zero time is an error, so
+// that a letter never promises a date it does not know.
 func formatDate(lang string, t time.Time) (string, error) {
 	if t.IsZero() {
 		return "", fmt.Errorf("date: zero time")
 	}
-	if lang == "nl" {
-		return fmt.Sprintf("%d %s %d", t.Day(), monthsNL[t.Month()-1], t.Year()), nil
-	}
-	return t.Format("2 January 2006"), nil
+	return FormatDate(lang, t), nil
 }
 
 // formatDateTime is formatDate followed by the time of day, 24-hour clock.
@@ -193,7 +199,9 @@ func count(v any) (int, error) {
 	return 0, fmt.Errorf("count: cannot count %T", v)
 }
 
-func nonEmpty(items []string) []string {
+// NonEmpty returns the items that are not blank, trimmed: what the join
+// function joins, and the lines of an address or a signature block.
+func NonEmpty(items []string) []string {
 	var out []string
 	for _, s := range items {
 		if s = strings.TrimSpace(s); s != "" {

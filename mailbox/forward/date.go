@@ -8,19 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Amsterdam on machines without a zoneinfo database
-)
 
-// amsterdam is where a forwarded date without a zone was written: the
-// firm's clients print local time without saying so.
-var amsterdam = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		// Unreachable: time/tzdata embeds the zone.
-		panic("forward: load Europe/Amsterdam: " + err.Error())
-	}
-	return loc
-}()
+	"github.com/klachtd/klachtd/procedure"
+)
 
 var (
 	monthNames = map[string]time.Month{
@@ -234,7 +224,9 @@ func parseDate(s string) (time.Time, error) {
 		return time.Time{}, errBadDate
 	}
 	if loc == nil {
-		loc = amsterdam
+		// A forwarded date without a zone was written in Amsterdam: the
+		// firm's clients print local time without saying so.
+		loc = procedure.Amsterdam
 	}
 	return time.Date(year, month, day, hour, min, sec, 0, loc), nil
 }
