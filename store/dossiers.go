@@ -67,36 +67,17 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanDossier(r scanner) (*Dossier, error) {
 	var d Dossier
-	var postal, cats string
-	var simple int
-	var received, ackBy, ackAt, decideBy, decidedAt, closedAt, destroyedAt, created sql.NullInt64
 	err := r.Scan(&d.ID, &d.Number, &d.Organisation, &d.Status, &d.Language, &d.Mailbox,
-		&d.ComplainantName, &d.ComplainantEmail, &postal, &d.Subject, &d.Description, &cats,
-		&d.Handler, &d.Concerns, &simple, &received, &ackBy, &d.AcknowledgeBasis, &ackAt,
-		&decideBy, &d.DecideBasis, &d.ExtensionReason, &d.Verdict, &d.Facts, &d.Position,
-		&d.Measures, &decidedAt, &closedAt, &d.MergedInto, &destroyedAt, &d.RootMessageID, &created)
+		&d.ComplainantName, &d.ComplainantEmail, lines(&d.PostalAddress), &d.Subject, &d.Description,
+		lines(&d.Categories), &d.Handler, &d.Concerns, &d.Simple, (*sqlTime)(&d.ReceivedAt),
+		(*sqlTime)(&d.AcknowledgeBy), &d.AcknowledgeBasis, (*sqlTime)(&d.AcknowledgedAt),
+		(*sqlTime)(&d.DecideBy), &d.DecideBasis, &d.ExtensionReason, &d.Verdict, &d.Facts, &d.Position,
+		&d.Measures, (*sqlTime)(&d.DecidedAt), (*sqlTime)(&d.ClosedAt), &d.MergedInto,
+		(*sqlTime)(&d.DestroyedAt), &d.RootMessageID, (*sqlTime)(&d.CreatedAt))
 	if err != nil {
 		return nil, err
 	}
-	d.PostalAddress = splitLines(postal)
-	d.Categories = splitLines(cats)
-	d.Simple = simple != 0
-	d.ReceivedAt = fromMS(received)
-	d.AcknowledgeBy = fromMS(ackBy)
-	d.AcknowledgedAt = fromMS(ackAt)
-	d.DecideBy = fromMS(decideBy)
-	d.DecidedAt = fromMS(decidedAt)
-	d.ClosedAt = fromMS(closedAt)
-	d.DestroyedAt = fromMS(destroyedAt)
-	d.CreatedAt = fromMS(created)
 	return &d, nil
-}
-
-func splitLines(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
 }
 
 // NextNumber allocates the next dossier number PREFIX-YEAR-NNNN of an
@@ -130,10 +111,10 @@ func (tx *Tx) CreateDossier(d *Dossier) error {
 		decide_basis, root_message_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.Number, d.Organisation, d.Status, d.Language, d.Mailbox, d.ComplainantName,
-		d.ComplainantEmail, strings.Join(d.PostalAddress, "\n"), d.Subject, d.Description,
-		strings.Join(d.Categories, "\n"), d.Handler, d.Concerns, boolInt(d.Simple),
-		ms(d.ReceivedAt), ms(d.AcknowledgeBy), d.AcknowledgeBasis, ms(d.DecideBy),
-		d.DecideBasis, d.RootMessageID, ms(d.CreatedAt))
+		d.ComplainantEmail, lines(&d.PostalAddress), d.Subject, d.Description,
+		lines(&d.Categories), d.Handler, d.Concerns, d.Simple,
+		sqlTime(d.ReceivedAt), sqlTime(d.AcknowledgeBy), d.AcknowledgeBasis, sqlTime(d.DecideBy),
+		d.DecideBasis, d.RootMessageID, sqlTime(d.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("store: create dossier %s: %w", d.Number, err)
 	}
@@ -155,11 +136,11 @@ func (tx *Tx) UpdateDossier(d *Dossier) error {
 		destroyed_at = ?
 		WHERE id = ?`,
 		d.Status, d.Language, d.ComplainantName, d.ComplainantEmail,
-		strings.Join(d.PostalAddress, "\n"), d.Subject, d.Description,
-		strings.Join(d.Categories, "\n"), d.Handler, d.Concerns, boolInt(d.Simple),
-		ms(d.AcknowledgeBy), d.AcknowledgeBasis, ms(d.AcknowledgedAt), ms(d.DecideBy),
+		lines(&d.PostalAddress), d.Subject, d.Description,
+		lines(&d.Categories), d.Handler, d.Concerns, d.Simple,
+		sqlTime(d.AcknowledgeBy), d.AcknowledgeBasis, sqlTime(d.AcknowledgedAt), sqlTime(d.DecideBy),
 		d.DecideBasis, d.ExtensionReason, d.Verdict, d.Facts, d.Position, d.Measures,
-		ms(d.DecidedAt), ms(d.ClosedAt), d.MergedInto, ms(d.DestroyedAt), d.ID)
+		sqlTime(d.DecidedAt), sqlTime(d.ClosedAt), d.MergedInto, sqlTime(d.DestroyedAt), d.ID)
 	if err != nil {
 		return fmt.Errorf("store: update dossier %s: %w", d.Number, err)
 	}
@@ -222,11 +203,11 @@ func (tx *Tx) Dossiers(f DossierFilter) ([]*Dossier, error) {
 	}
 	if !f.ReceivedFrom.IsZero() {
 		where = append(where, "received_at >= ?")
-		args = append(args, ms(f.ReceivedFrom))
+		args = append(args, sqlTime(f.ReceivedFrom))
 	}
 	if !f.ReceivedTo.IsZero() {
 		where = append(where, "received_at < ?")
-		args = append(args, ms(f.ReceivedTo))
+		args = append(args, sqlTime(f.ReceivedTo))
 	}
 	q := `SELECT ` + dossierColumns + ` FROM dossiers`
 	if len(where) > 0 {
@@ -247,11 +228,4 @@ func (tx *Tx) Dossiers(f DossierFilter) ([]*Dossier, error) {
 		out = append(out, d)
 	}
 	return out, rows.Err()
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

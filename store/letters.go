@@ -36,7 +36,7 @@ func (tx *Tx) InsertLetter(l *Letter) error {
 	res, err := tx.exec(`INSERT INTO letters (dossier_id, kind, language, recipient, channel, data,
 		pdf_path, message_ref, created_at, post_wanted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		l.DossierID, l.Kind, l.Language, strings.ToLower(l.Recipient), l.Channel, l.Data, l.PDFPath,
-		nullID(l.MessageRef), ms(l.CreatedAt), boolInt(l.PostWanted))
+		sqlID(l.MessageRef), sqlTime(l.CreatedAt), l.PostWanted)
 	if err != nil {
 		return fmt.Errorf("store: file %s letter: %w", l.Kind, err)
 	}
@@ -49,17 +49,11 @@ const letterColumns = `id, dossier_id, kind, language, recipient, channel, data,
 
 func scanLetter(r scanner) (*Letter, error) {
 	var l Letter
-	var msgRef, created, sent, posted sql.NullInt64
-	var post int
 	if err := r.Scan(&l.ID, &l.DossierID, &l.Kind, &l.Language, &l.Recipient, &l.Channel, &l.Data,
-		&l.PDFPath, &msgRef, &created, &sent, &post, &posted); err != nil {
+		&l.PDFPath, (*sqlID)(&l.MessageRef), (*sqlTime)(&l.CreatedAt), (*sqlTime)(&l.SentAt), &l.PostWanted,
+		(*sqlTime)(&l.PostedAt)); err != nil {
 		return nil, err
 	}
-	l.MessageRef = msgRef.Int64
-	l.CreatedAt = fromMS(created)
-	l.SentAt = fromMS(sent)
-	l.PostWanted = post != 0
-	l.PostedAt = fromMS(posted)
 	return &l, nil
 }
 
@@ -107,7 +101,7 @@ func (tx *Tx) LetterByMessageID(messageID string) (*Letter, error) {
 // SetLetterPost marks a letter as to be posted (or not).
 func (tx *Tx) SetLetterPost(id int64, wanted bool) error {
 	if _, err := tx.exec(`UPDATE letters SET post_wanted = ?, channel = CASE WHEN ? = 1 AND channel = 'email' THEN 'email+post' ELSE channel END WHERE id = ?`,
-		boolInt(wanted), boolInt(wanted), id); err != nil {
+		wanted, wanted, id); err != nil {
 		return fmt.Errorf("store: letter #%d: %w", id, err)
 	}
 	return nil
@@ -115,7 +109,7 @@ func (tx *Tx) SetLetterPost(id int64, wanted bool) error {
 
 // SetLetterPosted records the date a letter went out by post.
 func (tx *Tx) SetLetterPosted(id int64, at time.Time) error {
-	if _, err := tx.exec(`UPDATE letters SET posted_at = ? WHERE id = ?`, ms(at), id); err != nil {
+	if _, err := tx.exec(`UPDATE letters SET posted_at = ? WHERE id = ?`, sqlTime(at), id); err != nil {
 		return fmt.Errorf("store: letter #%d posted: %w", id, err)
 	}
 	return nil
@@ -165,7 +159,7 @@ func (tx *Tx) AddEvent(e *Event) error {
 		e.At = time.Now().UTC()
 	}
 	res, err := tx.exec(`INSERT INTO events (dossier_id, at, actor, action, detail, message_ref) VALUES (?, ?, ?, ?, ?, ?)`,
-		nullID(e.DossierID), ms(e.At), e.Actor, e.Action, e.Detail, nullID(e.MessageRef))
+		sqlID(e.DossierID), sqlTime(e.At), e.Actor, e.Action, e.Detail, sqlID(e.MessageRef))
 	if err != nil {
 		return fmt.Errorf("store: log event %s: %w", e.Action, err)
 	}
@@ -184,11 +178,10 @@ func (tx *Tx) Events(dossierID int64) ([]*Event, error) {
 	var out []*Event
 	for rows.Next() {
 		var e Event
-		var d, at, ref sql.NullInt64
-		if err := rows.Scan(&e.ID, &d, &at, &e.Actor, &e.Action, &e.Detail, &ref); err != nil {
+		if err := rows.Scan(&e.ID, (*sqlID)(&e.DossierID), (*sqlTime)(&e.At), &e.Actor, &e.Action, &e.Detail,
+			(*sqlID)(&e.MessageRef)); err != nil {
 			return nil, fmt.Errorf("store: list events: %w", err)
 		}
-		e.DossierID, e.At, e.MessageRef = d.Int64, fromMS(at), ref.Int64
 		out = append(out, &e)
 	}
 	return out, rows.Err()

@@ -77,31 +77,14 @@ const messageColumns = `id, dossier_id, direction, kind, message_id, sha256, siz
 
 func scanMessage(r scanner) (*Message, error) {
 	var m Message
-	var dossier sql.NullInt64
-	var to, cc, irt, refs string
-	var date, received, filed sql.NullInt64
-	err := r.Scan(&m.ID, &dossier, &m.Direction, &m.Kind, &m.MessageID, &m.SHA256, &m.Size,
-		&m.RawPath, &m.FromAddr, &m.FromName, &to, &cc, &m.Subject, &date, &received, &irt,
-		&refs, &m.Text, &m.HTML, &m.Reason, &filed)
+	err := r.Scan(&m.ID, (*sqlID)(&m.DossierID), &m.Direction, &m.Kind, &m.MessageID, &m.SHA256, &m.Size,
+		&m.RawPath, &m.FromAddr, &m.FromName, words(&m.To), words(&m.Cc), &m.Subject, (*sqlTime)(&m.Date),
+		(*sqlTime)(&m.ReceivedAt), words(&m.InReplyTo), words(&m.References), &m.Text, &m.HTML, &m.Reason,
+		(*sqlTime)(&m.FiledAt))
 	if err != nil {
 		return nil, err
 	}
-	m.DossierID = dossier.Int64
-	m.To = strings.Fields(to)
-	m.Cc = strings.Fields(cc)
-	m.InReplyTo = strings.Fields(irt)
-	m.References = strings.Fields(refs)
-	m.Date = fromMS(date)
-	m.ReceivedAt = fromMS(received)
-	m.FiledAt = fromMS(filed)
 	return &m, nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // InsertMessage files a message and sets m.ID.
@@ -113,11 +96,10 @@ func (tx *Tx) InsertMessage(m *Message) error {
 		size, raw_path, from_addr, from_name, to_addrs, cc_addrs, subject, date, received_at,
 		in_reply_to, refs, text_body, html_body, reason, filed_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		nullID(m.DossierID), m.Direction, m.Kind, m.MessageID, m.SHA256, m.Size, m.RawPath,
+		sqlID(m.DossierID), m.Direction, m.Kind, m.MessageID, m.SHA256, m.Size, m.RawPath,
 		strings.ToLower(m.FromAddr), m.FromName, strings.ToLower(strings.Join(m.To, " ")),
-		strings.ToLower(strings.Join(m.Cc, " ")), m.Subject, ms(m.Date), ms(m.ReceivedAt),
-		strings.Join(m.InReplyTo, " "), strings.Join(m.References, " "), m.Text, m.HTML,
-		m.Reason, ms(m.FiledAt))
+		strings.ToLower(strings.Join(m.Cc, " ")), m.Subject, sqlTime(m.Date), sqlTime(m.ReceivedAt),
+		words(&m.InReplyTo), words(&m.References), m.Text, m.HTML, m.Reason, sqlTime(m.FiledAt))
 	if err != nil {
 		return fmt.Errorf("store: file message %q: %w", m.MessageID, err)
 	}
@@ -220,7 +202,7 @@ func (tx *Tx) DossierByMessageIDs(ids []string) (*Dossier, error) {
 // InsertAttachment stores the metadata of an attachment.
 func (tx *Tx) InsertAttachment(a *Attachment) error {
 	res, err := tx.exec(`INSERT INTO attachments (message_ref, filename, content_type, size, sha256, path, too_large)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.MessageRef, a.Filename, a.ContentType, a.Size, a.SHA256, a.Path, boolInt(a.TooLarge))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.MessageRef, a.Filename, a.ContentType, a.Size, a.SHA256, a.Path, a.TooLarge)
 	if err != nil {
 		return fmt.Errorf("store: file attachment %q: %w", a.Filename, err)
 	}
@@ -239,11 +221,9 @@ func (tx *Tx) Attachments(messageRef int64) ([]*Attachment, error) {
 	var out []*Attachment
 	for rows.Next() {
 		var a Attachment
-		var tooLarge int
-		if err := rows.Scan(&a.ID, &a.MessageRef, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.Path, &tooLarge); err != nil {
+		if err := rows.Scan(&a.ID, &a.MessageRef, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.Path, &a.TooLarge); err != nil {
 			return nil, fmt.Errorf("store: list attachments: %w", err)
 		}
-		a.TooLarge = tooLarge != 0
 		out = append(out, &a)
 	}
 	return out, rows.Err()
@@ -252,16 +232,16 @@ func (tx *Tx) Attachments(messageRef int64) ([]*Attachment, error) {
 // SeenUID reports whether (mailbox, folder, uidvalidity, uid) is filed, and
 // whether it has been moved out of the folder already.
 func (tx *Tx) SeenUID(mailbox, folder string, uidValidity, uid uint32) (filed, moved bool, err error) {
-	var movedAt sql.NullInt64
+	var movedAt time.Time
 	err = tx.queryRow(`SELECT moved_at FROM imap_seen WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?`,
-		mailbox, folder, uidValidity, uid).Scan(&movedAt)
+		mailbox, folder, uidValidity, uid).Scan((*sqlTime)(&movedAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, false, nil
 	}
 	if err != nil {
 		return false, false, fmt.Errorf("store: look up uid %d: %w", uid, err)
 	}
-	return true, movedAt.Valid, nil
+	return true, !movedAt.IsZero(), nil
 }
 
 // RecordUID remembers that a UID was filed as message messageRef.
@@ -277,7 +257,7 @@ func (tx *Tx) RecordUID(mailbox, folder string, uidValidity, uid uint32, message
 func (tx *Tx) MarkMoved(mailbox, folder string, uidValidity uint32, uids []uint32, at time.Time) error {
 	for _, uid := range uids {
 		if _, err := tx.exec(`UPDATE imap_seen SET moved_at = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?`,
-			ms(at), mailbox, folder, uidValidity, uid); err != nil {
+			sqlTime(at), mailbox, folder, uidValidity, uid); err != nil {
 			return fmt.Errorf("store: mark uid %d moved: %w", uid, err)
 		}
 	}

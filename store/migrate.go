@@ -2,14 +2,23 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
+// migration is one schema change: SQL statements, then (if set) Go code that
+// moves or rewrites data the SQL cannot, in the same transaction.
+type migration struct {
+	sql string
+	run func(ctx context.Context, tx *sql.Tx) error
+}
+
 // migrations is the ordered list of schema changes. Entry i brings the schema
 // from user_version i to i+1. Never edit an entry once released: append.
-var migrations = []string{
+// TestMigrateFromVersion1 upgrades a frozen copy of the first schema.
+var migrations = []migration{
 	// 1: the core record.
-	`
+	{sql: `
 CREATE TABLE counters (
 	organisation TEXT NOT NULL,
 	year         INTEGER NOT NULL,
@@ -146,9 +155,9 @@ CREATE TABLE outbox (
 	failed_at       INTEGER
 );
 CREATE INDEX outbox_due ON outbox(sent_at, failed_at, next_attempt_at);
-`,
+`},
 	// 2: scheduled notices (reminders, alerts, digests) are sent once each.
-	`
+	{sql: `
 CREATE TABLE notices (
 	scope TEXT NOT NULL,
 	kind  TEXT NOT NULL,
@@ -156,14 +165,16 @@ CREATE TABLE notices (
 	at    INTEGER NOT NULL,
 	PRIMARY KEY (scope, kind, key)
 );
-`,
+`},
 }
 
 // migrate applies the missing migrations in one transaction, tracked with
-// PRAGMA user_version, and refuses a database from a newer klachtd.
-func (s *Store) migrate(ctx context.Context) error {
+// PRAGMA user_version, and refuses a database from a newer klachtd (soju's
+// database/sqlite.go does the same). A migration that fails leaves the
+// database as it was.
+func migrate(ctx context.Context, db *sql.DB) error {
 	var version int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return fmt.Errorf("store: read schema version: %w", err)
 	}
 	if version > len(migrations) {
@@ -172,14 +183,22 @@ func (s *Store) migrate(ctx context.Context) error {
 	if version == len(migrations) {
 		return nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin migration: %w", err)
 	}
 	defer tx.Rollback()
 	for i := version; i < len(migrations); i++ {
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-			return fmt.Errorf("store: migration %d: %w", i+1, err)
+		m := migrations[i]
+		if m.sql != "" {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("store: migration %d: %w", i+1, err)
+			}
+		}
+		if m.run != nil {
+			if err := m.run(ctx, tx); err != nil {
+				return fmt.Errorf("store: migration %d: %w", i+1, err)
+			}
 		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {

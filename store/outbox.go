@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -38,8 +37,8 @@ func (tx *Tx) Enqueue(o *Outgoing) error {
 	}
 	res, err := tx.exec(`INSERT INTO outbox (message_ref, letter_id, mailbox, env_from, recipients,
 		created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		o.MessageRef, nullID(o.LetterID), o.Mailbox, o.EnvFrom, strings.Join(o.Recipients, " "),
-		ms(o.CreatedAt), ms(o.NextAttemptAt))
+		o.MessageRef, sqlID(o.LetterID), o.Mailbox, o.EnvFrom, words(&o.Recipients),
+		sqlTime(o.CreatedAt), sqlTime(o.NextAttemptAt))
 	if err != nil {
 		return fmt.Errorf("store: enqueue: %w", err)
 	}
@@ -56,23 +55,18 @@ const outboxColumns = `id, message_ref, letter_id, mailbox, env_from, recipients
 
 func scanOutgoing(r scanner) (*Outgoing, error) {
 	var o Outgoing
-	var letter, created, next, sent, failed sql.NullInt64
-	var rcpts string
-	if err := r.Scan(&o.ID, &o.MessageRef, &letter, &o.Mailbox, &o.EnvFrom, &rcpts, &created, &next,
-		&o.Attempts, &o.LastError, &sent, &failed); err != nil {
+	if err := r.Scan(&o.ID, &o.MessageRef, (*sqlID)(&o.LetterID), &o.Mailbox, &o.EnvFrom, words(&o.Recipients),
+		(*sqlTime)(&o.CreatedAt), (*sqlTime)(&o.NextAttemptAt), &o.Attempts, &o.LastError,
+		(*sqlTime)(&o.SentAt), (*sqlTime)(&o.FailedAt)); err != nil {
 		return nil, err
 	}
-	o.LetterID = letter.Int64
-	o.Recipients = strings.Fields(rcpts)
-	o.CreatedAt, o.NextAttemptAt = fromMS(created), fromMS(next)
-	o.SentAt, o.FailedAt = fromMS(sent), fromMS(failed)
 	return &o, nil
 }
 
 // DueOutgoing returns unsent rows due at or before now, oldest first.
 func (tx *Tx) DueOutgoing(now time.Time, limit int) ([]*Outgoing, error) {
 	rows, err := tx.query(`SELECT `+outboxColumns+` FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
-		AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, ms(now), limit)
+		AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, sqlTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due outbox: %w", err)
 	}
@@ -90,11 +84,11 @@ func (tx *Tx) DueOutgoing(now time.Time, limit int) ([]*Outgoing, error) {
 
 // NextOutgoingAt returns when the next unsent row is due (zero if none).
 func (tx *Tx) NextOutgoingAt() (time.Time, error) {
-	var next sql.NullInt64
-	if err := tx.queryRow(`SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL`).Scan(&next); err != nil {
+	var next time.Time
+	if err := tx.queryRow(`SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL`).Scan((*sqlTime)(&next)); err != nil {
 		return time.Time{}, fmt.Errorf("store: next outbox time: %w", err)
 	}
-	return fromMS(next), nil
+	return next, nil
 }
 
 // MarkSent records that a row was accepted by the SMTP server, and the
@@ -104,11 +98,11 @@ func (tx *Tx) MarkSent(id int64, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.exec(`UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`, ms(at), id); err != nil {
+	if _, err := tx.exec(`UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`, sqlTime(at), id); err != nil {
 		return fmt.Errorf("store: mark outbox #%d sent: %w", id, err)
 	}
 	if o.LetterID != 0 {
-		if _, err := tx.exec(`UPDATE letters SET sent_at = ? WHERE id = ? AND sent_at IS NULL`, ms(at), o.LetterID); err != nil {
+		if _, err := tx.exec(`UPDATE letters SET sent_at = ? WHERE id = ? AND sent_at IS NULL`, sqlTime(at), o.LetterID); err != nil {
 			return fmt.Errorf("store: mark letter #%d sent: %w", o.LetterID, err)
 		}
 	}
@@ -118,7 +112,7 @@ func (tx *Tx) MarkSent(id int64, at time.Time) error {
 // MarkRetry records a failed attempt and when to try again.
 func (tx *Tx) MarkRetry(id int64, errText string, next time.Time) error {
 	if _, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
-		errText, ms(next), id); err != nil {
+		errText, sqlTime(next), id); err != nil {
 		return fmt.Errorf("store: mark outbox #%d retry: %w", id, err)
 	}
 	return nil
@@ -127,7 +121,7 @@ func (tx *Tx) MarkRetry(id int64, errText string, next time.Time) error {
 // MarkFailed records that a row will not be tried again.
 func (tx *Tx) MarkFailed(id int64, errText string, at time.Time) error {
 	if _, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, failed_at = ? WHERE id = ?`,
-		errText, ms(at), id); err != nil {
+		errText, sqlTime(at), id); err != nil {
 		return fmt.Errorf("store: mark outbox #%d failed: %w", id, err)
 	}
 	return nil
@@ -178,7 +172,7 @@ func (tx *Tx) NoticeSent(scope, kind, key string) (bool, error) {
 // RecordNotice records that a scheduled notice was queued. It reports false
 // if it had been recorded before (and then nothing must be sent).
 func (tx *Tx) RecordNotice(scope, kind, key string, at time.Time) (bool, error) {
-	res, err := tx.exec(`INSERT INTO notices (scope, kind, key, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, scope, kind, key, ms(at))
+	res, err := tx.exec(`INSERT INTO notices (scope, kind, key, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, scope, kind, key, sqlTime(at))
 	if err != nil {
 		return false, fmt.Errorf("store: record notice: %w", err)
 	}

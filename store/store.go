@@ -14,7 +14,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	_ "modernc.org/sqlite" // driver "sqlite"
 )
@@ -67,7 +66,7 @@ func Open(ctx context.Context, dataDir string) (*Store, error) {
 	// connection rules out read→write lock upgrades failing with SQLITE_BUSY.
 	db.SetMaxOpenConns(1)
 	s := &Store{db: db, dataDir: dataDir}
-	if err := s.migrate(ctx); err != nil {
+	if err := migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -210,19 +209,3 @@ func (s *Store) TempDir() string { return filepath.Join(s.dataDir, "tmp") }
 
 // FilesDir is the content-addressed area for attachments.
 func (s *Store) FilesDir() string { return filepath.Join(s.dataDir, "files") }
-
-// ms converts a time to the stored form (Unix milliseconds); zero → NULL.
-func ms(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UnixMilli()
-}
-
-// fromMS converts a stored time back; NULL → zero time.
-func fromMS(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return time.UnixMilli(v.Int64).UTC()
-}
