@@ -15,9 +15,7 @@ import (
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/daemon"
 	"github.com/klachtd/klachtd/demo"
-	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/store"
-	"github.com/klachtd/klachtd/templates"
 )
 
 // cmdDemo starts an embedded IMAP and SMTP server on loopback, drops sample
@@ -63,21 +61,13 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DataDir)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	tpl, err := templates.Load("")
-	if err != nil {
-		return err
-	}
-	secret, err := mailbox.LoadSecret(cfg.DataDir)
-	if err != nil {
-		return err
-	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	d := daemon.New(cfg, st, tpl, secret, log)
+	d, err := daemon.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	st := d.Store()
 
 	samples, err := demo.Samples()
 	if err != nil {

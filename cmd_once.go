@@ -26,15 +26,12 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return usagef("-now: %v", err)
 		}
 	}
-	e, err := open(ctx, *cfgPath, stderr)
+	e, err := openDaemon(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	d, err := e.newDaemon()
-	if err != nil {
-		return err
-	}
+	d := e.daemon
 	if !now.IsZero() {
 		d.Now = func() time.Time { return now }
 	}

@@ -39,22 +39,18 @@ func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if !ok {
 		return usagef("unknown letter kind %q: use acknowledgement, delay, decision, rejection, closing, hearing or dossier", pos[1])
 	}
-	e, err := open(ctx, *cfgPath, stderr)
-	if err != nil {
-		return err
-	}
-	defer e.Close()
 	name := *outFile
 	if name == "" {
 		name = fmt.Sprintf("%s-%s.pdf", number, kind)
 	}
 	if kind == "dossier" {
 		// The dossier is rendered as it stands now, not stored.
-		d, err := e.newDaemon()
+		e, err := openDaemon(ctx, *cfgPath, stderr)
 		if err != nil {
 			return err
 		}
-		r, err := d.DossierPDF(ctx, number)
+		defer e.Close()
+		r, err := e.daemon.DossierPDF(ctx, number)
 		if errors.Is(err, store.ErrNotFound) {
 			return usagef("no dossier %s", number)
 		}
@@ -63,6 +59,11 @@ func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return writePDF(stdout, name, r.PDF)
 	}
+	e, err := open(ctx, *cfgPath, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
 	var letter *store.Letter
 	err = e.store.View(ctx, func(tx *store.Tx) error {
 		d, err := tx.Dossier(number)

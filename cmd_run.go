@@ -14,15 +14,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	e, err := open(ctx, *cfgPath, stderr)
+	e, err := openDaemon(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	d, err := e.newDaemon()
-	if err != nil {
-		return err
-	}
+	d := e.daemon
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	return d.Run(ctx)

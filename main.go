@@ -16,9 +16,7 @@ import (
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/daemon"
-	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/store"
-	"github.com/klachtd/klachtd/templates"
 )
 
 // Exit codes (SPEC "Commands").
@@ -132,15 +130,20 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// env is what most commands need: config, logger, store.
+// env is what most commands need: config, logger, store, and for those
+// that render or run, the daemon.
 type env struct {
-	cfg   *config.Config
-	log   *slog.Logger
-	store *store.Store
+	cfg    *config.Config
+	log    *slog.Logger
+	store  *store.Store
+	daemon *daemon.Daemon // nil unless opened with openDaemon
 }
 
 func (e *env) Close() {
-	if e.store != nil {
+	switch {
+	case e.daemon != nil:
+		e.daemon.Close()
+	case e.store != nil:
 		e.store.Close()
 	}
 }
@@ -170,17 +173,19 @@ func open(ctx context.Context, path string, stderr io.Writer) (*env, error) {
 	return &env{cfg: cfg, log: log, store: st}, nil
 }
 
-// newDaemon builds the daemon of an env (templates, secret).
-func (e *env) newDaemon() (*daemon.Daemon, error) {
-	tpl, err := templates.Load(e.cfg.TemplatesDir)
-	if err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
-	}
-	secret, err := mailbox.LoadSecret(e.cfg.DataDir)
+// openDaemon loads the config and wires the daemon (daemon.Open: store,
+// templates, secret).
+func openDaemon(ctx context.Context, path string, stderr io.Writer) (*env, error) {
+	cfg, err := loadConfig(path)
 	if err != nil {
 		return nil, err
 	}
-	return daemon.New(e.cfg, e.store, tpl, secret, e.log), nil
+	log := newLogger(cfg, stderr)
+	d, err := daemon.Open(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return &env{cfg: cfg, log: log, store: d.Store(), daemon: d}, nil
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {

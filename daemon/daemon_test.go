@@ -16,7 +16,6 @@ import (
 	"github.com/klachtd/klachtd/demo"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/store"
-	"github.com/klachtd/klachtd/templates"
 )
 
 // world is a daemon wired to the in-process demo servers. The end-to-end
@@ -46,18 +45,13 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), cfg.DataDir)
+	d, err := Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	tpl, err := templates.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := New(cfg, st, tpl, []byte("0123456789abcdef0123456789abcdef"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(func() { d.Close() })
 	d.IMAPTimeout = 10 * time.Second
-	return &world{t: t, d: d, st: st, srv: srv, cfg: cfg}
+	return &world{t: t, d: d, st: d.Store(), srv: srv, cfg: cfg}
 }
 
 func (w *world) once() {

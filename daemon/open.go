@@ -1,0 +1,42 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/store"
+	"github.com/klachtd/klachtd/templates"
+)
+
+// Open wires a daemon from a loaded configuration: it opens the store in
+// data_dir, loads the letter templates (templates_dir over the embedded
+// ones) and the secret of the reply-address tokens (data_dir/secret,
+// created on first use). It is the one wiring of `klachtd run`, `once`,
+// `pdf`, `demo` and the daemon's tests. Close closes the store.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Daemon, error) {
+	st, err := store.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
+	}
+	tpl, err := templates.Load(cfg.TemplatesDir)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	secret, err := mailbox.LoadSecret(cfg.DataDir)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return New(cfg, st, tpl, secret, log), nil
+}
+
+// Store returns the daemon's store.
+func (d *Daemon) Store() *store.Store { return d.store }
+
+// Close closes the store. The daemon's loops must have stopped (Run
+// returned).
+func (d *Daemon) Close() error { return d.store.Close() }
