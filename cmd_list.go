@@ -14,7 +14,7 @@ import (
 	"github.com/klachtd/klachtd/store"
 )
 
-// dossierJSON is the stable -json form of a dossier (SPEC "-json output").
+// dossierJSON is the stable -json form of a dossier (docs/spec.md "JSON output").
 type dossierJSON struct {
 	Number         string          `json:"number"`
 	Organisation   string          `json:"organisation"`

@@ -19,7 +19,7 @@ import (
 	"github.com/klachtd/klachtd/store"
 )
 
-// Exit codes (SPEC "Commands").
+// Exit codes (docs/spec.md "Commands").
 const (
 	exitOK      = 0
 	exitFailure = 1

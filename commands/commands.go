@@ -1,6 +1,6 @@
 // Package commands parses the "Key: value" commands a staff member may put
 // at the top of a message to a dossier's token address, and the body
-// sections of a verdict (SPEC "Commands by mail"). It is pure: the caller
+// sections of a verdict (docs/spec.md "Commands by mail"). It is pure: the caller
 // cuts the quote first (mailbox/quote) and carries the commands out.
 package commands
 
@@ -30,7 +30,7 @@ const (
 	KindSimple     Kind = "simple"
 )
 
-// Verdicts, as stored (SPEC: list -json "verdict").
+// Verdicts, as stored (docs/spec.md "JSON output": list -json "verdict").
 const (
 	VerdictFounded       = "founded"
 	VerdictUnfounded     = "unfounded"
@@ -107,7 +107,7 @@ type Message struct {
 }
 
 // keys maps every accepted key, lower case, to its kind: the Dutch and
-// English names of the SPEC table plus a few natural variants.
+// English names of the README's command table plus a few natural variants.
 var keys = map[string]Kind{
 	"behandelaar": KindHandler,
 	"handler":     KindHandler,

@@ -1,6 +1,6 @@
 // Package config loads config.toml strictly: unknown keys are errors, and
 // every problem in the file is reported at once as FILE:LINE: KEY: message.
-// SPEC.md, section "Configuration", is the contract for the key names.
+// docs/spec.md, section "Configuration", is the contract for the key names.
 package config
 
 import (
@@ -115,7 +115,7 @@ func (o *Organisation) Person(addr string) Person {
 }
 
 // Procedure holds the terms and options of an organisation's complaint
-// procedure (PROCEDURE.md, "The five procedures as parameters"). A zero
+// procedure (docs/procedure.md "The five procedures as parameters"). A zero
 // Term means the procedure does not set it.
 type Procedure struct {
 	AcknowledgeWithin   procedure.Term // required

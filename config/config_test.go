@@ -285,7 +285,7 @@ delay_notice_before = "3 werkdagen"
 			doc: func(t *testing.T) string {
 				return edit(t, "officer", `officer = "officer@example.nl"`+"\nalternate_officer = \"Officer@example.nl\"")
 			},
-			want: []string{"bad.toml:7: organisation[0].alternate_officer: must differ from officer: complaints about the officer go to the alternate (PROCEDURE.md step 4)"},
+			want: []string{"bad.toml:7: organisation[0].alternate_officer: must differ from officer: complaints about the officer go to the alternate (docs/procedure.md step 4)"},
 		},
 		{
 			name: "unknown language and post",

@@ -262,7 +262,7 @@ func (v *validator) organisation(key string, r *rawOrganisation) *Organisation {
 	if r.AlternateOfficer != "" {
 		o.AlternateOfficer = v.address(key+".alternate_officer", r.AlternateOfficer)
 		if o.AlternateOfficer != "" && o.AlternateOfficer == o.Officer {
-			v.add(key+".alternate_officer", "must differ from officer: complaints about the officer go to the alternate (PROCEDURE.md step 4)")
+			v.add(key+".alternate_officer", "must differ from officer: complaints about the officer go to the alternate (docs/procedure.md step 4)")
 		}
 	}
 

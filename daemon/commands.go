@@ -164,7 +164,7 @@ func (d *Daemon) extendTo(org *config.Organisation, dos *store.Dossier, c comman
 
 // applyCommands carries out a staff message's commands, or, if any line
 // cannot be carried out, changes nothing and tells the sender which line and
-// why (SPEC "Commands by mail").
+// why (docs/spec.md "Commands by mail").
 func (d *Daemon) applyCommands(tx *store.Tx, org *config.Organisation, dos *store.Dossier, m *store.Message, actor string, msg commands.Message) error {
 	errs := msg.Errors
 	if len(errs) == 0 {
@@ -294,7 +294,7 @@ func (d *Daemon) applyCommand(tx *store.Tx, org *config.Organisation, dos *store
 }
 
 // decide records a verdict and sends the decision (or rejection) letter
-// (PROCEDURE.md step 8), also to the person concerned where the procedure
+// (docs/procedure.md step 8), also to the person concerned where the procedure
 // says so.
 func (d *Daemon) decide(tx *store.Tx, org *config.Organisation, dos *store.Dossier, actor, verdict string, s commands.Sections, reason string, event func(action, detail string) error) error {
 	dos.Verdict = verdict
@@ -367,7 +367,7 @@ func mergeList(have, add []string) []string {
 }
 
 // closingReport sends the written report after resolution where the
-// procedure asks for one (PROCEDURE.md step 8, procedure 003: a report to all
+// procedure asks for one (docs/procedure.md step 8, procedure 003: a report to all
 // parties within `report_within` of the resolution). The text of the staff
 // message below the commands, if any, is the summary of the handling.
 func (d *Daemon) closingReport(tx *store.Tx, org *config.Organisation, dos *store.Dossier, summary string) error {

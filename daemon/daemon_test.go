@@ -318,7 +318,7 @@ func TestStaffRelayNotesAndCommands(t *testing.T) {
 }
 
 // TestComplaintAboutTheOfficer: a complaint that names the officer goes to
-// the alternate officer (PROCEDURE.md step 4).
+// the alternate officer (docs/procedure.md step 4).
 func TestComplaintAboutTheOfficer(t *testing.T) {
 	w := newWorld(t)
 	w.deliver(strings.Replace(complaint, "Ik kreeg een factuur", "Mevrouw Olga Visser heeft mij onheus bejegend. Ik kreeg een factuur", 1))

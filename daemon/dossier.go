@@ -17,7 +17,7 @@ type dossierEntry struct {
 }
 
 // visibleToComplainant says which filed messages the complainant may see
-// in their dossier (PROCEDURE.md step 10): their own mail and what we sent
+// in their dossier (docs/procedure.md step 10): their own mail and what we sent
 // them; not internal notes, staff notices, commands or suspicious mail.
 var visibleToComplainant = map[string]bool{
 	store.KindComplaint: true,

@@ -25,7 +25,7 @@ type incoming struct {
 // file classifies one incoming message and files it, with everything it
 // causes (dossier, events, letters in the outbox), in the caller's
 // transaction. It returns the row id of the filed message. The rules, in
-// order (SPEC "Threading", "Automatic mail"):
+// order (docs/spec.md "Threading", "Automatic mail"):
 //
 //  1. unparseable → quarantine;
 //  2. the same Message-ID with the same bytes already filed → nothing new;
@@ -235,7 +235,7 @@ func (d *Daemon) tokenAddress(in *incoming) (mailbox.Plus, bool) {
 }
 
 // register opens a new dossier for a complaint, with its terms, and queues
-// the acknowledgement (PROCEDURE.md steps 2 and 3) and the handler's
+// the acknowledgement (docs/procedure.md steps 2 and 3) and the handler's
 // notification.
 func (d *Daemon) register(tx *store.Tx, in *incoming, m *store.Message, org *config.Organisation) (int64, error) {
 	p := in.parsed
@@ -313,7 +313,7 @@ func (d *Daemon) fileInDossier(tx *store.Tx, in *incoming, m *store.Message, org
 	switch {
 	case org.IsStaff(from):
 		// A staff member answered the complainant directly with the intake
-		// address in Cc: filed, never relayed again (SPEC "Staff copies").
+		// address in Cc: filed, never relayed again (docs/spec.md "Staff copies").
 		m.Kind = store.KindStaffCopy
 		m.Direction = store.DirectionOut
 		action = "staff copy"

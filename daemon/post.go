@@ -12,7 +12,7 @@ import (
 )
 
 // queueToPost sends a letter's PDF to the officer to print and post, and
-// drops a copy in data_dir/print/ (PROCEDURE.md step 8: decisions by post).
+// drops a copy in data_dir/print/ (docs/procedure.md step 8: decisions by post).
 func (d *Daemon) queueToPost(tx *store.Tx, org *config.Organisation, dos *store.Dossier, l *store.Letter, r *letters.Rendered) error {
 	return d.sendToPost(tx, org, dos, l, r.PDF, r.Filename, "")
 }

@@ -45,7 +45,7 @@ func Overdue(dos *store.Dossier, now time.Time) bool {
 }
 
 // schedule lists every notice the procedure promises for the open dossiers
-// (PROCEDURE.md steps 3, 6, 7; SPEC "Terms"):
+// (docs/procedure.md steps 3, 6, 7; docs/spec.md "Terms"):
 //   - the acknowledgement not sent by its term: the officer is alerted the
 //     day after the term;
 //   - `delay_notice_before` the decide-by date: the handler is reminded;

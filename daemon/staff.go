@@ -13,7 +13,7 @@ import (
 	"github.com/klachtd/klachtd/store"
 )
 
-// Token purposes (SPEC "Reply addresses").
+// Token purposes (docs/spec.md "Reply addresses").
 const (
 	purposeRelay    = ""
 	purposeInternal = "intern"
@@ -22,7 +22,7 @@ const (
 
 // chooseHandler picks the handler of a new complaint: the default handler,
 // or the alternate officer when the complaint is about the officer
-// (PROCEDURE.md step 4; 004 art. 5.4).
+// (docs/procedure.md step 4; 004 art. 5.4).
 func (d *Daemon) chooseHandler(org *config.Organisation, p *mailbox.Parsed) string {
 	if org.AlternateOfficer != "" && mentions(p.Subject+"\n"+p.Text, org.Person(org.Officer)) {
 		return org.AlternateOfficer
@@ -143,7 +143,7 @@ func (d *Daemon) loadAttachments(tx *store.Tx, messageRef, limit int64) (out []m
 }
 
 // fileTokenMail handles mail to a reply address: staff relays, internal
-// notes, commands, and hearing replies. Who may do what (SPEC "Who may
+// notes, commands, and hearing replies. Who may do what (docs/spec.md "Who may
 // command"): only a listed staff address through a valid token; a forged or
 // mismatched token, a non-staff sender, or a staff sender failing the
 // receiving server's authentication is filed as suspicious, the officer is

@@ -50,7 +50,7 @@ func crashOnce(t *testing.T, e *env, point string) {
 	}
 }
 
-// TestKillBetweenCommitAndMove kills the daemon at the instants SPEC.md
+// TestKillBetweenCommitAndMove kills the daemon at the instants docs/spec.md
 // "Data safety" names: no message is lost, no letter goes out twice except
 // in the one documented window.
 func TestKillBetweenCommitAndMove(t *testing.T) {

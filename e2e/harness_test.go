@@ -279,7 +279,7 @@ func (e *env) writeConfig(name string, mb mailboxConfig) string {
 	return path
 }
 
-// configText is a config.toml per SPEC.md's "Configuration" section.
+// configText is a config.toml per docs/spec.md's "Configuration" section.
 func configText(dataDir string, mb mailboxConfig) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `data_dir = %q
@@ -524,7 +524,7 @@ func exitCode(err error) int {
 }
 
 // ---------------------------------------------------------------------------
-// The register: list -json and show -json (SPEC.md, "-json output").
+// The register: list -json and show -json (docs/spec.md "JSON output").
 // ---------------------------------------------------------------------------
 
 type person struct {

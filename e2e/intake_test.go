@@ -30,7 +30,7 @@ func sendComplaint(t *testing.T, subject string) string {
 }
 
 // checkAcknowledgement checks the acknowledgement letter as the complainant
-// received it (SPEC.md "Mail conventions") and returns the parsed mail.
+// received it (docs/spec.md "Mail conventions") and returns the parsed mail.
 func checkAcknowledgement(t *testing.T, raw []byte, complaintID, number, name string) *mailParts {
 	t.Helper()
 	p := parseMail(t, raw)
@@ -177,7 +177,7 @@ func TestLegacyCharset(t *testing.T) {
 		t.Errorf("complainant name = %q, want %q", d.Complainant.Name, "José Müller")
 	}
 	// The body is the complaint itself: it must survive intact in the dossier,
-	// in the text view or the JSON (SPEC.md leaves the field open).
+	// in the text view or the JSON (docs/spec.md leaves the field open).
 	text := e.mustKlachtd("show", number)
 	js := e.mustKlachtd("show", "-json", number)
 	for _, want := range []string{"café", "€ 250", "“intakegesprek”"} {

@@ -114,7 +114,7 @@ func TestLargeAttachment(t *testing.T) {
 	if path == "" {
 		t.Fatalf("no file of %d bytes with the attachment's SHA-256 under %s", largeAttachmentSize, e.dataDir)
 	}
-	// SPEC.md "Data safety": files are created 0600.
+	// docs/spec.md "Data safety": files are created 0600.
 	if mode.Perm() != 0o600 {
 		t.Errorf("%s has mode %v, want 0600", path, mode.Perm())
 	}

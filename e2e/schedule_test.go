@@ -15,7 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 )
 
-// Tests for "The procedure on schedule" (SPEC.md "Terms", PROCEDURE.md
+// Tests for "The procedure on schedule" (docs/spec.md "Terms", docs/procedure.md
 // steps 3, 6, 7 and 8): terms run from the moment the complaint reached the
 // mailbox (IMAP INTERNALDATE), so the complaints are put into info@'s INBOX
 // by APPEND with a chosen date, and `klachtd once -now` plays the clock.

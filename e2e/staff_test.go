@@ -15,7 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 )
 
-// Tests for "Staff work from their own mail client" (SPEC.md "Mail
+// Tests for "Staff work from their own mail client" (docs/spec.md "Mail
 // conventions"): staff answer klachtd's notifications in mutt, write
 // internal notes and commands to the dossier's token addresses, and answer
 // the complainant directly with info@ in Cc.
@@ -25,7 +25,7 @@ import (
 const mailWait = 10 * time.Second
 
 // fullDetail is `show -json` with the fields beyond harness's dossierDetail
-// that these tests read (SPEC.md "-json output" and cmd_show.go).
+// that these tests read (docs/spec.md "JSON output" and cmd_show.go).
 type fullDetail struct {
 	Number           string   `json:"number"`
 	Status           string   `json:"status"`

@@ -7,7 +7,7 @@ import (
 )
 
 // Automatic says whether a message was sent by a machine rather than a
-// person (SPEC "Automatic mail"). Automatic mail never creates a dossier and
+// person (docs/spec.md "Automatic mail"). Automatic mail never creates a dossier and
 // never gets a letter: answering it risks mail loops (RFC 3834 §2).
 type Automatic struct {
 	Is                bool
@@ -44,7 +44,7 @@ var bounceSubjects = []string{
 // (RFC 3834 §2 mentions the convention; RFC 2076 §3.9).
 var autoPrecedence = map[string]bool{"bulk": true, "junk": true, "list": true, "auto_reply": true}
 
-// detectAutomatic applies the rules of SPEC "Automatic mail" in order; the
+// detectAutomatic applies the rules of docs/spec.md "Automatic mail" in order; the
 // first that matches gives the reason. Delivery reports come first, so that a
 // bounce is recognised as one even though it also carries Auto-Submitted.
 func detectAutomatic(p *Parsed, ev *autoEvidence) Automatic {

@@ -14,7 +14,7 @@ import (
 	"strings"
 )
 
-// Reply-address tokens (SPEC "Reply addresses"): staff notifications carry
+// Reply-address tokens (docs/spec.md "Reply addresses"): staff notifications carry
 // plus-addresses of the intake mailbox whose detail part names the dossier and
 // an HMAC over the number, so that a reply can be routed without trusting the
 // subject, and a forged address can be recognised.

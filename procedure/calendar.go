@@ -177,7 +177,7 @@ func skippedText(skipped []string) string {
 
 // After computes a term that runs from `from`, the moment the message
 // reached the mailbox. The day of `from` itself is not counted
-// (PROCEDURE.md steps 3 and 6: "within 5 working days" of receipt).
+// (docs/procedure.md steps 3 and 6: "within 5 working days" of receipt).
 //
 // Working days count forward over Monday–Friday, skipping public holidays
 // and closed days. Days, weeks, months and years end on the same date that
@@ -219,7 +219,7 @@ func (c *Calendar) After(from time.Time, t Term) Due {
 
 // Before computes the date a term before `due`, e.g. the day by which a
 // delay notice must go out, "at the latest 3 working days before" the
-// decide-by date (PROCEDURE.md step 7). Working days count back over
+// decide-by date (docs/procedure.md step 7). Working days count back over
 // working days; other units subtract and, when the result is not a working
 // day, move back to the previous working day, so that the earlier
 // obligation is never moved later.

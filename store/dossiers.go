@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Dossier statuses (SPEC "list -json").
+// Dossier statuses (docs/spec.md "JSON output").
 const (
 	StatusOpen      = "open"
 	StatusDecided   = "decided"

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Message directions (SPEC "show -json").
+// Message directions (docs/spec.md "JSON output").
 const (
 	DirectionIn       = "in"
 	DirectionOut      = "out"

@@ -2,7 +2,7 @@
 // notification, so that only that text is relayed to the complainant. It
 // finds the Marker line that every notification starts with, then the mail
 // client's quote header just above it; when anything is uncertain the relay
-// is held, because a leak is worse than a delay (SPEC "Cutting the quote").
+// is held, because a leak is worse than a delay (docs/spec.md "Cutting the quote").
 package quote
 
 import (
