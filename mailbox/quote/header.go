@@ -47,7 +47,7 @@ func headerAbove(lines []string, start int, quoted bool) (int, string) {
 		}
 		return extendOverSeparator(lines, s), ""
 	}
-	if isSeparator(lines[pe]) {
+	if isRule(lines[pe]) {
 		return pe, ""
 	}
 	if headerLike(lines[max(ps, pe-2) : pe+1]) {

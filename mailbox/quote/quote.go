@@ -2,7 +2,8 @@
 // notification, so that only that text is relayed to the complainant. It
 // finds the Marker line that every notification starts with, then the mail
 // client's quote header just above it; when anything is uncertain the relay
-// is held, because a leak is worse than a delay (SPEC "Cutting the quote").
+// is held and the staff member asked, because a leak of the quoted
+// notification (with its reply addresses) is worse than a delay.
 package quote
 
 import (
@@ -294,7 +295,7 @@ func extendOverSeparator(lines []string, h int) int {
 	for j >= 0 && isBlank(lines[j]) {
 		j--
 	}
-	if j >= 0 && isSeparator(lines[j]) {
+	if j >= 0 && isRule(lines[j]) {
 		return j
 	}
 	return h
@@ -336,13 +337,17 @@ var (
 		// "Acme <info@example.nl> schreef op 21 nov. 2026 15:21:"
 		regexp.MustCompile(`(?i)^.*<[^<>\s]+@[^<>\s]+>\s+(wrote|schreef|schrieb)\b.*:$`),
 	}
-	// separatorRes match lines that open a quote on their own: Outlook's
-	// line of underscores, a rule of dashes or equals signs, and a few
-	// words between dashes ("-----Original Message-----", "-------- Message
-	// d'origine --------", "---------- Forwarded message ---------"), bold
-	// or not.
+	// separatorRes match lines that open a quote on their own anywhere:
+	// Outlook's line of underscores, and "-----Original Message-----" and
+	// its kin in the languages clients write them in, bold or not.
 	separatorRes = []*regexp.Regexp{
 		regexp.MustCompile(`^_{8,}$`),
+		regexp.MustCompile(`(?i)^-{2,}\s*(original message|oorspronkelijk bericht|originele bericht|doorgestuurd bericht|forwarded message|ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|mensagem original|mensagem encaminhada|originalmeddelande|vidarebefordrat meddelande|oprindelig meddelelse|oprindelig besked|videresendt meddelelse|opprinnelig melding|videresendt melding|wiadomość oryginalna|przekazana wiadomość|исходное сообщение|пересылаемое сообщение|alkuperäinen viesti|välitetty viesti|původní zpráva|eredeti üzenet|orijinal mesaj|αρχικό μήνυμα)\s*-{2,}$`),
+	}
+	// ruleRes match lines that open a quote only where a header is known to
+	// be: directly above a recognised header or above the quoted
+	// notification. Elsewhere they may be staff text.
+	ruleRes = []*regexp.Regexp{
 		regexp.MustCompile(`^[-=]{4,}$`),
 		regexp.MustCompile(`^-{2,}\s*[\p{L}][\p{L}\p{M}'’ ]{2,40}\s*-{2,}$`),
 	}
@@ -362,12 +367,20 @@ func isAttribution(s string) bool {
 }
 
 func isSeparator(line string) bool {
+	return matchSeparator(line, separatorRes)
+}
+
+// isRule reports whether line is a separator or a rule (see ruleRes).
+func isRule(line string) bool {
+	return isSeparator(line) || matchSeparator(line, ruleRes)
+}
+
+func matchSeparator(line string, res []*regexp.Regexp) bool {
 	s := strings.TrimSpace(line)
-	if separatorRes[0].MatchString(s) {
-		return true
+	if strings.Trim(s, "_") != "" {
+		s = strings.TrimSpace(strings.Trim(s, "*")) // "*-----Original Message-----*"
 	}
-	s = strings.TrimSpace(strings.Trim(s, "*"))
-	for _, re := range separatorRes[1:] {
+	for _, re := range res {
 		if re.MatchString(s) {
 			return true
 		}

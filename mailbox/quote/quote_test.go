@@ -197,6 +197,11 @@ func TestCutInline(t *testing.T) {
 			reason: ReasonUnknownHeader,
 		},
 		{
+			name:  "rules of dashes in the staff text are not a quote",
+			text:  "Afspraken:\n----\n1. bellen\n====\n-- Piet --\nGroet\n\nOn Sat, Nov 21, 2026, Klachtd wrote:\n" + quoted,
+			reply: "Afspraken:\n----\n1. bellen\n====\n-- Piet --\nGroet",
+		},
+		{
 			name:  "empty forbidden entries are ignored",
 			text:  "Prima.\n\n" + quoted,
 			reply: "Prima.",
