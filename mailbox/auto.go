@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"net/mail"
 	"regexp"
 	"strings"
 
@@ -147,8 +148,11 @@ func autoHeaderReason(p *Parsed, ev *autoEvidence, h msgmail.Header, s sender) s
 		return "Precedence: " + v
 	}
 	// X-Loop is set by procmail, Sieve and ticket systems on the mail they
-	// generate, so that they do not answer themselves.
-	if h.Has("X-Loop") {
+	// generate, so that they do not answer themselves (procmailex(5)). A
+	// value naming one of this message's own recipients is the loop guard
+	// of a forward on the receiving side (klachten@ forwarding to info@),
+	// which says nothing about the sender.
+	if xLoopForeign(p, h) {
 		return "X-Loop present"
 	}
 	// RFC 2919 (List-Id) and RFC 2369 (List-Unsubscribe and the other
@@ -183,10 +187,12 @@ func autoHeaderReason(p *Parsed, ev *autoEvidence, h msgmail.Header, s sender) s
 		return "Amazon SNS notification"
 	}
 	// An auto-reply subject ("Automatic reply:", "Auto reply:") counts with
-	// a second sign of a machine: Exchange's inbox-rule loop field, any
-	// X-Auto-Response-Suppress, or a no-reply sender.
+	// a second sign: Exchange's inbox-rule loop field, any
+	// X-Auto-Response-Suppress, a no-reply sender, or In-Reply-To.
+	// A reply (In-Reply-To) whose subject says it was sent automatically
+	// is one: no person types that prefix when answering our letter.
 	if prefix, ok := autoReplySubject(p.Subject); ok &&
-		(h.Has("X-MS-Exchange-Inbox-Rules-Loop") || h.Has("X-Auto-Response-Suppress") || s.noReply) {
+		(h.Has("X-MS-Exchange-Inbox-Rules-Loop") || h.Has("X-Auto-Response-Suppress") || s.noReply || len(p.InReplyTo) > 0) {
 		return "auto-reply subject " + strings.TrimSpace(prefix)
 	}
 	return ""
@@ -237,6 +243,25 @@ func stripComments(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// xLoopForeign reports whether the message has an X-Loop field that does
+// not name one of its recipients.
+func xLoopForeign(p *Parsed, h msgmail.Header) bool {
+	recipients := map[string]bool{}
+	for _, a := range append(append([]*mail.Address(nil), p.To...), p.Cc...) {
+		recipients[strings.ToLower(a.Address)] = true
+	}
+	for _, d := range p.DeliveredTo {
+		recipients[d] = true
+	}
+	for _, v := range h.Values("X-Loop") {
+		v = strings.ToLower(strings.Trim(strings.TrimSpace(v), "<>"))
+		if !recipients[v] {
+			return true
+		}
+	}
+	return false
 }
 
 func xarsAll(h msgmail.Header) bool {

@@ -76,6 +76,7 @@ func TestAutomatic(t *testing.T) {
 		{file: "exchange_rule_reply.eml", is: true, reason: "auto-reply subject Automatic reply:"},
 		{file: "ooo_bounce_words.eml", is: true, reason: "Auto-Submitted: auto-replied (RFC 3834)"},
 		{file: "x_loop.eml", is: true, reason: "X-Loop present"},
+		{file: "exchange_ooo_reply.eml", is: true, reason: "auto-reply subject Automatische Antwort:"},
 		{file: "list_ezmlm.eml", is: true, reason: "Mailing-List present"},
 		{file: "sns_notification.eml", is: true, reason: "Amazon SNS notification"},
 
@@ -86,6 +87,7 @@ func TestAutomatic(t *testing.T) {
 		{file: "human_webform.eml", is: false},
 		{file: "human_rules_loop.eml", is: false},
 		{file: "human_autoreply_subject.eml", is: false},
+		{file: "human_xloop_forward.eml", is: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
