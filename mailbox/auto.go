@@ -9,8 +9,9 @@ import (
 )
 
 // Automatic says whether a message was sent by a machine rather than a
-// person. Automatic mail never creates a dossier and never gets a letter:
-// answering it risks mail loops (RFC 3834 §2). The rules are those of
+// person (docs/spec.md, "Automatic mail"). Automatic mail never creates a
+// dossier and never gets a letter: answering it risks mail loops (RFC 3834
+// §2). The rules are those of
 // detectAutomatic; a bounce of one of klachtd's letters is matched to the
 // letter through BouncedMessageIDs.
 type Automatic struct {

@@ -3,7 +3,8 @@
 // finds the Marker line that every notification starts with, then the mail
 // client's quote header just above it; when anything is uncertain the relay
 // is held and the staff member asked, because a leak of the quoted
-// notification (with its reply addresses) is worse than a delay.
+// notification (with its reply addresses) is worse than a delay
+// (docs/spec.md, "Cutting the quote").
 package quote
 
 import (
