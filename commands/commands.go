@@ -106,37 +106,6 @@ type Message struct {
 	Errors   []LineError
 }
 
-// keys maps every accepted key, lower case, to its kind: the Dutch and
-// English names of the README's command table plus a few natural variants.
-var keys = map[string]Kind{
-	"behandelaar": KindHandler,
-	"handler":     KindHandler,
-	"categorie":   KindCategories,
-	"categorieën": KindCategories,
-	"categorieen": KindCategories,
-	"category":    KindCategories,
-	"categories":  KindCategories,
-	"betrokkene":  KindConcerns,
-	"concerns":    KindConcerns,
-	"uitstel":     KindExtend,
-	"verlenging":  KindExtend,
-	"extend":      KindExtend,
-	"extension":   KindExtend,
-	"reden":       KindReason,
-	"reason":      KindReason,
-	"oordeel":     KindVerdict,
-	"verdict":     KindVerdict,
-	"status":      KindStatus,
-	"samenvoegen": KindMerge,
-	"merge":       KindMerge,
-	"verzonden":   KindPosted,
-	"posted":      KindPosted,
-	"adres":       KindAddress,
-	"address":     KindAddress,
-	"eenvoudig":   KindSimple,
-	"simple":      KindSimple,
-}
-
 // sectionKeys maps the body section headers, lower case, to a pointer
 // selector on Sections.
 var sectionKeys = map[string]func(*Sections) *string{
@@ -165,11 +134,6 @@ func splitKeyLine(line string) (key, value string, ok bool) {
 	return m[1], strings.TrimSpace(m[2]), true
 }
 
-func lookup(key string) (Kind, bool) {
-	k, ok := keys[strings.ToLower(strings.Join(strings.Fields(key), " "))]
-	return k, ok
-}
-
 func isSectionKey(key string) bool {
 	_, ok := sectionKeys[strings.ToLower(key)]
 	return ok
@@ -195,6 +159,7 @@ func Parse(text string, termOK func(string) error) Message {
 		i++
 	}
 	var m Message
+	p := &parser{termOK: termOK}
 	failed := map[Kind]bool{}
 	bodyStart := -1
 	for ; i < len(lines); i++ {
@@ -208,8 +173,9 @@ func Parse(text string, termOK func(string) error) Message {
 			bodyStart = i
 			break
 		}
-		kind, known := lookup(key)
-		if known && kind == KindReason && value == "" {
+		spec := Lookup(key)
+		known := spec != nil
+		if known && spec.Kind == KindReason && value == "" {
 			// "Reden:" alone opens the Reason section of the body.
 			known = false
 		}
@@ -228,11 +194,11 @@ func Parse(text string, termOK func(string) error) Message {
 			})
 			continue
 		}
-		cmd := Command{Kind: kind, Line: i + 1, Raw: line, Key: key, Value: value}
-		if e := parseValue(&cmd, termOK); e != nil {
+		cmd := Command{Kind: spec.Kind, Line: i + 1, Raw: line, Key: key, Value: value}
+		if e := parseValue(&cmd, p); e != nil {
 			e.Line, e.Raw = cmd.Line, line
 			m.Errors = append(m.Errors, *e)
-			failed[kind] = true
+			failed[spec.Kind] = true
 			continue
 		}
 		m.Commands = append(m.Commands, cmd)
@@ -247,11 +213,6 @@ func Parse(text string, termOK func(string) error) Message {
 	m.Errors = append(m.Errors, validate(m.Commands, m.Sections, failed)...)
 	return m
 }
-
-const (
-	knownKeysEN = "Handler, Category, Concerns, Extend, Reason, Verdict, Status, Merge, Posted, Address, Simple (or their Dutch names)"
-	knownKeysNL = "Behandelaar, Categorie, Betrokkene, Uitstel, Reden, Oordeel, Status, Samenvoegen, Verzonden, Adres, Eenvoudig"
-)
 
 // sigRe matches a signature separator line ("-- ", RFC 3676 section 4.3).
 var sigRe = regexp.MustCompile(`^--[ \t]*$`)

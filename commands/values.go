@@ -11,119 +11,6 @@ import (
 	"github.com/klachtd/klachtd/procedure"
 )
 
-// lineErr builds a LineError; Parse fills in Line and Raw.
-func lineErr(en, nl string) *LineError {
-	return &LineError{Reason: en, ReasonNL: nl}
-}
-
-// parseValue parses cmd.Value according to cmd.Kind and fills in the
-// parsed fields.
-func parseValue(cmd *Command, termOK func(string) error) *LineError {
-	v := cmd.Value
-	if v == "" {
-		return lineErr("empty value; "+acceptedEN[cmd.Kind], "geen waarde; "+acceptedNL[cmd.Kind])
-	}
-	switch cmd.Kind {
-	case KindHandler:
-		if a, err := mail.ParseAddress(v); err == nil {
-			cmd.Address = a
-		} else if strings.Contains(v, "@") {
-			return lineErr("invalid email address; "+acceptedEN[cmd.Kind], "ongeldig e-mailadres; "+acceptedNL[cmd.Kind])
-		}
-	case KindConcerns:
-		a, ok := parsePerson(v)
-		if !ok {
-			return lineErr("no valid email address; "+acceptedEN[cmd.Kind], "geen geldig e-mailadres; "+acceptedNL[cmd.Kind])
-		}
-		cmd.Address = a
-	case KindCategories:
-		cmd.List = splitList(v, ",")
-		if len(cmd.List) == 0 {
-			return lineErr("no category; "+acceptedEN[cmd.Kind], "geen categorie; "+acceptedNL[cmd.Kind])
-		}
-	case KindAddress:
-		cmd.List = splitList(v, ";,")
-		if len(cmd.List) == 0 {
-			return lineErr("no address lines; "+acceptedEN[cmd.Kind], "geen adresregels; "+acceptedNL[cmd.Kind])
-		}
-	case KindExtend:
-		d, dateLike, err := parseDate(v)
-		switch {
-		case err == nil:
-			cmd.Date = d
-		case dateLike:
-			return lineErr(err.Error()+"; "+acceptedEN[cmd.Kind], "ongeldige datum; "+acceptedNL[cmd.Kind])
-		default:
-			if termOK != nil {
-				if err := termOK(v); err != nil {
-					return lineErr(fmt.Sprintf("not a date or term (%v); %s", err, acceptedEN[cmd.Kind]),
-						"geen datum of termijn; "+acceptedNL[cmd.Kind])
-				}
-			}
-			cmd.Term = v
-		}
-	case KindReason:
-		// Free text.
-	case KindVerdict:
-		verdict, ok := verdictWords[normWord(v)]
-		if !ok {
-			return lineErr("unknown verdict; "+acceptedEN[cmd.Kind], "onbekend oordeel; "+acceptedNL[cmd.Kind])
-		}
-		cmd.Verdict = verdict
-	case KindStatus:
-		status, ok := statusWords[normWord(v)]
-		if !ok {
-			return lineErr("unknown status; "+acceptedEN[cmd.Kind], "onbekende status; "+acceptedNL[cmd.Kind])
-		}
-		cmd.Status = status
-	case KindMerge:
-		m := numberRe.FindStringSubmatch(v)
-		if m == nil {
-			return lineErr("not a dossier number; "+acceptedEN[cmd.Kind], "geen dossiernummer; "+acceptedNL[cmd.Kind])
-		}
-		cmd.Number = strings.ToUpper(m[1])
-	case KindPosted:
-		return parsePosted(cmd)
-	case KindSimple:
-		b, ok := boolWords[normWord(v)]
-		if !ok {
-			return lineErr("not yes or no; "+acceptedEN[cmd.Kind], "geen ja of nee; "+acceptedNL[cmd.Kind])
-		}
-		cmd.Bool = b
-	}
-	return nil
-}
-
-// acceptedEN and acceptedNL say, per kind, what a value may be: the tail of
-// every error message.
-var acceptedEN = map[Kind]string{
-	KindHandler:    `give an email address or a name, e.g. "Handler: piet@example.nl"`,
-	KindCategories: `give one or more categories separated by commas, e.g. "Category: invoice, planning"`,
-	KindConcerns:   `give a name and email address, e.g. "Concerns: Jan de Vries <jan@example.nl>"`,
-	KindExtend:     `give a date (2026-12-24, 24-12-2026, 24 December 2026) or a term (2 weeks, 10 working days)`,
-	KindReason:     `give the reason on the same line, or as a "Reason:" section in the text`,
-	KindVerdict:    `use founded, unfounded, partly founded or inadmissible`,
-	KindStatus:     `use closed or reopened`,
-	KindMerge:      `give the number of the other dossier, e.g. "Merge: KL-2026-0002"`,
-	KindPosted:     `give a date (2026-12-01, 1-12-2026, 1 December 2026) or "today", optionally followed by the letter: acknowledgement, delay, decision, rejection or closing`,
-	KindAddress:    `give the postal address with the lines separated by ";", e.g. "Address: Dorpsstraat 1; 1234 AB Utrecht"`,
-	KindSimple:     `use yes or no`,
-}
-
-var acceptedNL = map[Kind]string{
-	KindHandler:    `gebruik een e-mailadres of een naam, bijvoorbeeld "Behandelaar: piet@example.nl"`,
-	KindCategories: `gebruik een of meer categorieën, gescheiden door komma's, bijvoorbeeld "Categorie: factuur, planning"`,
-	KindConcerns:   `gebruik een naam en e-mailadres, bijvoorbeeld "Betrokkene: Jan de Vries <jan@example.nl>"`,
-	KindExtend:     `gebruik een datum (2026-12-24, 24-12-2026, 24 december 2026) of een termijn (2 weken, 10 werkdagen)`,
-	KindReason:     `zet de reden op dezelfde regel, of als "Reden:"-alinea in de tekst`,
-	KindVerdict:    `gebruik gegrond, ongegrond, deels gegrond of niet-ontvankelijk`,
-	KindStatus:     `gebruik afgehandeld of heropend`,
-	KindMerge:      `gebruik het nummer van het andere dossier, bijvoorbeeld "Samenvoegen: KL-2026-0002"`,
-	KindPosted:     `gebruik een datum (2026-12-01, 1-12-2026, 1 december 2026) of "vandaag", eventueel gevolgd door de brief: ontvangstbevestiging, uitstel, beslissing, afwijzing of afsluiting`,
-	KindAddress:    `gebruik het postadres met de regels gescheiden door ";", bijvoorbeeld "Adres: Dorpsstraat 1; 1234 AB Utrecht"`,
-	KindSimple:     `gebruik ja of nee`,
-}
-
 // normWord lower-cases s, turns "_" into a space, collapses spaces and
 // drops a trailing full stop.
 func normWord(s string) string {
@@ -326,7 +213,7 @@ func parsePosted(cmd *Command) *LineError {
 	}
 	d, _, err := parseDate(when)
 	if err != nil {
-		return lineErr(err.Error()+"; "+acceptedEN[KindPosted], "ongeldige datum of brief; "+acceptedNL[KindPosted])
+		return cmd.valueErr(err.Error(), "ongeldige datum of brief")
 	}
 	cmd.Date = d
 	return nil
