@@ -1,0 +1,481 @@
+package triage
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The rule tables. The procedure defines a complaint ("klacht") as any
+// written or spoken expression of dissatisfaction about the service, the
+// invoice or the treatment. The groups for a complaint follow that
+// definition: the message calls itself a complaint (explicit), it expresses
+// dissatisfaction, it states a grievance about the service, the invoice or
+// the treatment, it asks for redress, or it threatens to take the matter
+// further. The groups against a complaint are what else a general info@
+// mailbox receives: a supplier's invoice, a quote request, a newsletter, an
+// appointment, a job application, thanks and praise, a question, an
+// administrative change. Two groups know other meanings of complaint words
+// and win where they overlap: a denial ("geen klacht") and a mention that
+// expresses nothing (a conditional "bij klachten", a medical "klachten aan
+// mijn knie", a footer's "klachtenregeling").
+//
+// Weights are small integers: 6 is enough for a complaint on its own, 3 is
+// a clear signal that needs another, 1 or 2 only tips the balance. A group's
+// sum is bounded by its cap, so that ten angry words do not outweigh an
+// invoice's payment block, and ten "afspraak" do not outweigh a stated
+// grievance. Every rule counts once per message.
+//
+// Patterns are written in the language of match.go; words are folded (no
+// case, no accents) and split at hyphens and apostrophes ("e mail", "no
+// show"); English "n't" is read as " not".
+
+// side says whether a group's signals speak for or against a complaint.
+type side int
+
+const (
+	forComplaint side = iota
+	againstComplaint
+	neutral // matches that only take their words away from other rules
+)
+
+type rule struct {
+	pattern string
+	weight  int
+}
+
+type group struct {
+	id   string
+	side side
+	// cap bounds the absolute value of the group's sum; 0 is no bound.
+	cap int
+	// overrides: the group's matches win over overlapping matches of
+	// groups that do not override.
+	overrides bool
+	// nl and en say, for the officer, what a match of this group means.
+	nl, en string
+	rules  []rule
+	// compiled by init
+	patterns []*pattern
+}
+
+// explicit: the message calls itself a complaint or announces one. "klacht"
+// alone is strong but not enough: "klacht" also occurs in questions about
+// the procedure and in other people's words.
+var explicit = &group{
+	id: "explicit", side: forComplaint, cap: 6,
+	nl: "noemt zichzelf een klacht", en: "calls itself a complaint",
+	rules: []rule{
+		{"klacht*", 4},
+		{"beklag*", 6},
+		{"klaag|klagen|klaagt|geklaagd|klaagde|klaagden", 3},
+		{"klacht* indien*|ingedien*|neerleg*|neergelegd|melden|gemeld|sturen|doen|over|betreffende|inzake|omtrent|aangaande|tegen|ivm|wegens|jegens", 6},
+		{"klacht* .. indien*|ingedien*|neerleggen|neergelegd", 6},
+		{"ik|wij|we .. heb|hebben .. klacht*", 6},
+		{"ik|wij|we .. wil|willen|wens|wensen .. klacht*, wil|willen|wens|wensen .. ik|wij|we .. klacht*", 6},
+		{"mijn|onze|deze|formele|officiele|schriftelijke klacht*", 6},
+		{"wil|willen|moet|moeten|ga|gaan .. ik|wij|we .. klagen, ik|wij|we .. wil|willen|moet|moeten|ga|gaan .. klagen, klagen over", 6},
+		{"complain*", 4},
+		{"my|our|this|formal|official|written complaint*", 6},
+		{"file|lodge|make|submit|raise|register|filing|lodging|making|submitting|raising .. complaint*", 6},
+		{"complaint* about|regarding|concerning|against|over|re", 6},
+		{"i|we .. want|wish|like|writing|write|need .. complain, i|we .. have .. complaint*", 6},
+	},
+}
+
+// dissatisfaction: the writer says they are not content; the core of the
+// procedure's definition.
+var dissatisfaction = &group{
+	id: "dissatisfaction", side: forComplaint, cap: 6,
+	nl: "uiting van ontevredenheid", en: "expression of dissatisfaction",
+	rules: []rule{
+		// Dutch
+		{"ontevreden*", 3},
+		{"niet .. tevreden, allesbehalve|weinig tevreden, verre van tevreden", 3},
+		{"niet .. blij", 3},
+		{"teleurgesteld*|teleurstell*", 3},
+		{"onacceptabel|onaanvaardbaar|ontoelaatbaar|ongehoord|onbehoorlijk|ontoereikend", 3},
+		{"niet acceptabel|aanvaardbaar|normaal|ok|oke|netjes|professioneel|correct", 3},
+		{"onterecht|onrechtvaardig|oneerlijk", 2},
+		{"schandalig*|schande|schandelijk*|belachelijk*|bespottelijk*|absurd*|bizar", 3},
+		{"boos|kwaad|woedend|razend|furieus|nijdig|pissig", 3},
+		{"gefrustreerd|frustratie*|frustrerend*|geergerd|ergernis*|irritant*|geirriteerd", 3},
+		{"erger|ergeren|ergerde .. me|mij|ons", 3},
+		{"balen|baal|klote|kut|waardeloos|waardeloze|bagger|rampzalig*|bedroevend*, diep triest", 3},
+		{"jammer", 1},
+		{"ben|zijn het .. zat|beu, spuugzat|kotsbeu|strontziek, klaar mee", 3},
+		{"wat is dit nou, dit kan echt niet, dit kan toch niet, slaat nergens op, te gek voor woorden, geen woorden voor", 3},
+		{"slechtste", 3},
+		{"nooit meer|weer .. bij|klant|zaken|terug|bestellen|boeken", 2},
+		{"niet .. aanraden|aanbevelen|aanbevolen, afraden|afgeraden", 3},
+		{"belazerd|bedrogen|opgelicht|beetgenomen|misleid|misleidend", 3},
+		{"in de steek gelaten, aan het lijntje, kastje naar de muur, niet serieus genomen", 3},
+		{"voel|voelde|voelen me|mij|ons .. niet gehoord, voel|voelde|voelen me|mij|ons .. genegeerd|afgescheept", 3},
+		// English
+		{"dissatisf*|unsatisf*", 3},
+		{"not .. satisfied|happy|pleased|impressed|acceptable|ok|okay, not good enough, far from satisfied|happy|pleased, less than .. satisfied|happy|pleased", 3},
+		{"unhappy|disappoint*|unacceptable|inacceptable|inexcusable|unreasonable|unfair", 3},
+		{"outrag*|appall*|disgrace*|disgust*|furious|angry|annoyed|irritated|upset|livid", 3},
+		{"frustrat*, fed up, sick of, tired of", 3},
+		{"ridiculous|absurd|shocking|shocked|terrible|awful|horrible|atrocious|dreadful|pathetic|useless|worst", 3},
+		{"never again", 2},
+		{"not .. recommend, would advise against", 3},
+		{"let down, ripped off, rip off, cheated|scammed|misled|misleading", 3},
+		{"not taken seriously, fobbed off, run around, pillar to post", 3},
+	},
+}
+
+// grievance: a stated grievance about the service, the invoice or the
+// treatment: what went wrong, in the writer's words.
+var grievance = &group{
+	id: "grievance", side: forComplaint, cap: 6,
+	nl: "beschrijft wat er misging (dienst, factuur of behandeling)", en: "states what went wrong (service, invoice or treatment)",
+	rules: []rule{
+		// Dutch: the service
+		{"niet|nooit .. nagekomen", 3},
+		{"niet .. gekomen|verschenen|opgedaagd|geleverd|uitgevoerd|afgemaakt|opgelost|gerepareerd|teruggebeld|gereageerd|teruggemaild|beantwoord|geantwoord", 3},
+		{"niet komen opdagen, niet op komen dagen, kwam|kwamen|komt .. niet opdagen", 3},
+		{"niemand .. gekomen|kwam|verschenen|opgedaagd|gereageerd|teruggebeld|opgenomen", 3},
+		{"nog steeds|altijd .. niet|niets|niks|geen|kapot", 3},
+		{"nooit .. gereageerd|teruggebeld|antwoord|reactie|geleverd|gekomen", 3},
+		{"geen reactie|antwoord|terugkoppeling", 2},
+		{"niets|niks .. gehoord|vernomen", 3},
+		{"onbereikbaar, slecht bereikbaar, niet te bereiken, nooit bereikbaar", 3},
+		{"al|nu|inmiddels .. #|twee|drie|vier|vijf|meerdere|zoveel|diverse|talloze|tig keer|keren|maal .. gebeld|gemaild|gevraagd|geprobeerd|gereclameerd|aangegeven|gemeld, al|nu|inmiddels .. # gebeld|gemaild|gevraagd|gemeld", 3},
+		{"slecht|slechte|matig|matige|belabberde .. service|dienstverlening|werk|kwaliteit|communicatie|bereikbaar|bereikbaarheid|behandeling|ervaring|geholpen|uitgevoerd|advies|begeleiding|planning|informatie|geregeld|georganiseerd|schoongemaakt|gerepareerd|klantenservice", 3},
+		{"belabberd|abominabel*|ondermaats*|amateuristisch*|onprofessioneel*|onzorgvuldig*|slordig*|nalatig*|knullig*|afgeraffeld|prutswerk|knoeiwerk|broddelwerk|beunhaas*|gepruts, half werk", 3},
+		{"beschadigd, schade .. veroorzaakt|aangericht|toegebracht, schade aan", 3},
+		{"te laat", 1},
+		{"weken|maanden|uren .. gewacht|wachten|wacht, gewacht|wachten|wacht .. weken|maanden|uren", 2},
+		{"niet .. zoals|wat .. afgesproken|beloofd|toegezegd|besteld|beschreven|aangeboden|verwacht, anders dan .. afgesproken|beloofd|toegezegd|besteld, niet volgens afspraak", 3},
+		{"belofte|beloftes|toezegging|toezeggingen .. niet", 3},
+		{"zonder .. bericht|melding|excuses|overleg|toestemming|uitleg|aankondiging", 2},
+		{"afgezegd|geannuleerd .. zonder, afgezegd|geannuleerd .. laatste moment, last minute afgezegd|geannuleerd", 3},
+		{"opnieuw|weer|alweer|wederom|nogmaals .. mis|fout|niet|kapot|vergeten", 2},
+		{"fout|fouten .. gemaakt", 2},
+		{"verkeerd* .. geleverd|uitgevoerd|gedaan|geinstalleerd|gemonteerd|gestuurd|geadviseerd|berekend|gefactureerd", 3},
+		{"vergeten", 1},
+		{"klopt|klopte|kloppen .. niet|niks|niets", 2},
+		{"erger dan, slechter dan, alleen maar erger", 2},
+		// Dutch: the invoice
+		{"te veel .. gefactureerd|berekend|betaald|in|gerekend|afgeschreven|gedeclareerd|geincasseerd, teveel .. gefactureerd|berekend|betaald|in|gerekend|afgeschreven|gedeclareerd|geincasseerd", 3},
+		{"dubbel|dubbele|tweemaal|2x .. gefactureerd|berekend|afgeschreven|betaald|geincasseerd|gerekend|gedeclareerd|facturering|afschrijving|factuur, twee|2 keer .. gefactureerd|berekend|afgeschreven|betaald|geincasseerd|gerekend|gedeclareerd, gefactureerd|afgeschreven|geincasseerd|betaald|berekend .. dubbel|tweemaal|2x, gefactureerd|afgeschreven|geincasseerd|betaald|berekend .. twee|2 keer", 3},
+		{"onterecht|onterechte|onjuist|onjuiste|foutief|foutieve|verkeerde|verkeerd .. gefactureerd|berekend|afgeschreven|geincasseerd|factuur|rekening|kosten|incasso|aanmaning|afschrijving|bedrag|herinnering|boete, ten onrechte .. gefactureerd|berekend|afgeschreven|geincasseerd", 3},
+		{"hoger|meer|duurder .. dan .. afgesproken|offerte|begroot|opgegeven|geoffreerd|gezegd|beloofd", 3},
+		{"verborgen kosten, onverwachte|extra .. kosten .. zonder|niet", 2},
+		{"nooit|niet .. besteld|afgenomen|akkoord|ontvangen", 2},
+		{"terwijl .. al|reeds .. betaald|voldaan|opgezegd, terwijl .. opgezegd", 3},
+		{"al|reeds .. betaald|voldaan", 1},
+		{"toch .. gefactureerd|afgeschreven|geincasseerd", 3},
+		// Dutch: the treatment
+		{"onbeschoft*|onvriendelijk*|grof|grove|brutaal|brutale|arrogant*|respectloos|respectloze|neerbuigend*|denigrerend*|kleinerend*|kortaf|onfatsoenlijk*|onheus*|ongepast*|agressief*|intimiderend*|beledigend*|discrimin*", 3},
+		{"uitgescholden|afgesnauwd|snauwde|snauwen|geschreeuwd|schreeuwde|uitgelachen|afgescheept|afgewimpeld|genegeerd|beledigd|gekleineerd|vernederd", 3},
+		{"slecht|onheus .. behandeld|bejegend, slechte bejegening|behandeling, behandeld als", 3},
+		// English: the service
+		{"did not|never .. show|showed|turn|turned up, nobody|no one .. showed|turned up, nobody|no one .. came|arrived, no show", 3},
+		{"never .. came|arrived|delivered|replied|responded|answered|heard|called|rang|returned", 3},
+		{"not .. delivered|arrived|fixed|repaired|resolved|solved|finished|completed|replied|responded|answered|received, not .. called|rang .. back", 3},
+		{"still .. not|no|waiting|broken|nothing", 3},
+		{"no .. response|reply|answer|explanation", 2},
+		{"not as|what .. agreed|promised|described|advertised|ordered|quoted|expected", 3},
+		{"poor|bad|terrible|awful|shoddy|lousy .. service|work|workmanship|quality|communication|job|treatment|experience|customer|support|advice|organisation|organization", 3},
+		{"sloppy|careless|substandard|unprofessional|incompetent|negligent|botched|shoddy", 3},
+		{"damaged, damage to|caused, broken by|during", 3},
+		{"late again, hours late, days late, weeks late, very late", 2},
+		{"waited|waiting|wait .. hours|days|weeks|months", 2},
+		{"cancelled|canceled .. without, last minute .. cancel*, cancelled|canceled .. last minute", 3},
+		{"without .. notice|warning|explanation|apology|permission|consent", 2},
+		{"again .. wrong|broken|late", 2},
+		{"made .. mistake|mistakes|error|errors", 2},
+		{"wrong .. delivered|installed|charged|item|invoice|amount|product|size|order", 3},
+		{"forgot|forgotten", 1},
+		{"called|phoned|emailed|asked|chased|contacted .. repeatedly|twice, called|phoned|emailed|asked|chased|contacted .. #|several|many|multiple|three|four|five|numerous times", 3},
+		// English: the invoice
+		{"charged|billed|invoiced|debited .. twice|double|incorrectly|wrongly, charged|billed|invoiced .. too much, charged|billed|invoiced .. for .. never|not", 3},
+		{"double charged|billed|charge|billing, overcharged|overbilled|overcharging|overcharge", 3},
+		{"incorrect|wrong|inflated|unauthorised|unauthorized|unexpected|hidden .. invoice|bill|amount|charge|charges|fee|fees|debit|payment", 3},
+		{"more|higher than .. quoted|agreed|estimated|promised|quote|estimate", 3},
+		{"never|not .. ordered|authorised|authorized, never|not .. agreed to, never|not .. signed up", 2},
+		{"already paid", 1},
+		// English: the treatment
+		{"rude*|impolite|disrespect*|condescending|patronising|patronizing|arrogant|hostile|aggressive|inappropriate*|offensive|humiliat*|discriminat*|belittl*|dismissive", 3},
+		{"insulted|yelled|shouted|screamed|snapped|ignored, laughed at, hung up on, swore at, sworn at", 3},
+		{"treated .. badly|poorly|like", 3},
+	},
+}
+
+// redress: the writer asks for something to be put right: money back,
+// compensation, an apology.
+var redress = &group{
+	id: "redress", side: forComplaint, cap: 3,
+	nl: "vraagt om herstel (geld terug, vergoeding, excuses)", en: "asks for redress (refund, compensation, apology)",
+	rules: []rule{
+		{"geld terug, mijn geld, terugbetal*|terugstort*|restitutie|compensatie|schadevergoeding|vergoeding|vergoed|crediteren|creditnota|creditfactuur, terug storten|betalen", 2},
+		{"excuses|verontschuldiging*", 2},
+		{"rechtzetten|rechtgezet|goedmaken, recht zetten, goed maken", 2},
+		{"ik|wij .. verwacht|verwachten|eis|eisen .. excuses|oplossing|vergoeding|compensatie|schadevergoeding|terugbetaling|actie", 2},
+		{"refund*|reimburs*|compensat*|apolog*, money back, credit note", 2},
+		{"put|make .. right, sort this out", 2},
+		{"i|we .. expect|demand|insist", 2},
+	},
+}
+
+// escalation: the writer threatens to take the matter further.
+var escalation = &group{
+	id: "escalation", side: forComplaint, cap: 3,
+	nl: "dreigt de zaak verder te brengen", en: "threatens to take the matter further",
+	rules: []rule{
+		{"advocaat .. inschakelen|ingeschakeld, juridische stappen|actie, naar de rechter, rechtsbijstand|geschillencommissie|consumentenbond|ombudsman|tuchtcollege|ingebrekestelling|aansprakelijk*, in gebreke", 3},
+		{"slechte|negatieve .. recensie|recensies|review|reviews|beoordeling", 3},
+		{"legal action|steps, my lawyer|solicitor, small claims, trading standards, ombudsman|chargeback, hold .. liable|responsible", 3},
+		{"bad|negative .. review|reviews, one|1 star", 3},
+	},
+}
+
+// denial: the writer says it is not a complaint, or that they are content.
+// These win over the plain words they contain.
+var denial = &group{
+	id: "denial", side: againstComplaint, cap: 3, overrides: true,
+	nl: "ontkent een klacht", en: "denies a complaint",
+	rules: []rule{
+		{"geen klacht*, geen enkele|echte|officiele|formele klacht*, niet .. als klacht, niet bedoeld als klacht", -3},
+		{"niet|nooit .. klagen|klaag|ontevreden|teleurgesteld", -3},
+		{"niets|niks .. te klagen, niets|niks .. op aan te merken", -3},
+		{"not a complaint, no complaint*, not complaining, not to complain, nothing to complain, never complain*, can not|cannot complain", -3},
+		{"not .. dissatisfied|disappointed|unhappy, never .. disappointed", -3},
+		{"geen probleem|problemen, no problem|problems", -1},
+	},
+}
+
+// otherMeaning: words of complaint that do not express one here: the
+// procedure named in a footer, a conditional or a question about it ("bij
+// klachten", "if you are not satisfied", "Bent u tevreden?"), medical
+// complaints ("klachten aan mijn knie"), idioms ("kan geen kwaad", "grof
+// vuil"). They take their words away from the other rules and weigh nothing
+// themselves.
+var otherMeaning = &group{
+	id: "other-meaning", side: neutral, overrides: true,
+	rules: []rule{
+		// conditionals and questions
+		{"^ als|indien|mocht|mochten|ingeval|zodra|wanneer|stel u|je|jij|jullie|men|iemand|er .. klacht*|ontevreden|tevreden|klagen, als|indien|mocht ik .. ontevreden|tevreden|klacht*", 0},
+		{"^ heeft|hebt|heb|hebben u|je|jij|jullie een|nog|eventuele|enige|ooit klacht*, ^ heeft|hebt|heb|hebben u|je|jij|jullie klacht*, ^ bent|ben|was|waren u|je|jij|jullie .. ontevreden|tevreden|teleurgesteld", 0},
+		{"^ if|should|when .. complaint*|complain|dissatisfied|satisfied|unhappy|happy, ^ if|should|when .. not .. satisfied|happy, ^ in case .. complaint*|dissatisfied, ^ do|are|were|have|did you .. complaint*|dissatisfied|unhappy|satisfied|happy", 0},
+		// the procedure named, not used
+		{"bij|voor|eventuele|evt|met klachten, eventuele klacht, vragen|opmerkingen .. klachten, klachten of|en vragen", 0},
+		{"klachten dienen|moeten|kunnen|kunt|kun|worden .. gemeld|ingediend|schriftelijk|binnen|behandeld|gericht|melden|indienen|sturen|mailen", 0},
+		{"klachtenregeling|klachtenprocedure|klachtenfunctionaris|klachtencommissie|klachtenformulier|klachtenafhandeling|klachtenbehandeling|klachtenlijn|klachtenloket|klachtenbeleid|klachtenreglement", 0},
+		{"any complaints, complaints .. should|must|can|may|will|handled|procedure|policy|process|department|team|officer|handling, customer complaints, for complaints", 0},
+		// medical complaints (a physiotherapist's or coach's mailbox)
+		{"klachten|klacht aan|in|bij|van .. knie|rug|nek|schouder|schouders|hoofd|buik|hand|voet|been|benen|heup|pols|arm|armen|spieren|gewrichten|ogen|lichaam", 0},
+		{"klachten .. minder|verminderd|weg|verdwenen|verergerd|toegenomen", 0},
+		{"lichamelijke|fysieke|medische|psychische|chronische|spier|gewrichts|stress|burn|burnout|pijn .. klachten|klacht", 0},
+		// idioms and boilerplate
+		{"kan|kon geen kwaad, grof|grove vuil|afval|huisvuil|zand", 0},
+		{"niet genoeg .. aanraden|aanbevelen, not .. recommend .. enough", 0},
+		{"schroom|aarzel niet, niet .. schromen|aarzelen, do not .. hesitate", 0},
+		{"alvast bedankt, alvast dank, bij voorbaat dank, thanks in advance, thank you in advance", 0},
+	},
+}
+
+// invoice: a supplier's invoice or payment reminder, not a customer's
+// objection to one: payment instructions, not the word "factuur".
+var invoice = &group{
+	id: "invoice", side: againstComplaint, cap: 6,
+	nl: "factuur of betalingsverzoek van een leverancier", en: "a supplier's invoice or payment request",
+	rules: []rule{
+		{"hierbij|bijgaand|bijgevoegd .. ontvangt|vindt|treft|sturen|stuur|stuurt .. u|je|jullie .. factuur|facturen|nota|creditnota, in de bijlage .. vindt|treft|ontvangt .. u|je .. factuur|facturen|nota", -2},
+		{"gelieve .. voldoen|betalen|overmaken, over te maken, te voldoen, onder vermelding van, ten name van", -3},
+		{"verzoeken|vragen .. u .. bedrag|factuur .. voldoen|betalen", -3},
+		{"betalingstermijn|vervaldatum|totaalbedrag|betalingsherinnering|betaalverzoek, te betalen bedrag, uiterste betaaldatum", -3},
+		{"openstaand|openstaande .. bedrag|factuur|facturen|saldo|posten, tweede|laatste herinnering", -3},
+		{"factuurnummer|factuurdatum|debiteurnummer", -1},
+		{"excl|incl|exclusief|inclusief btw", -2},
+		{"automatisch .. afgeschreven|geincasseerd", -2},
+		{"indien|als|mocht .. u .. reeds|al .. betaald|voldaan", -3},
+		{"please find .. attached .. invoice|invoices|statement, attached .. invoice|statement, invoice .. attached", -2},
+		{"payment .. due|terms|reminder, due date, amount due, balance due, total due, outstanding balance|amount|invoice, overdue, invoice date", -3},
+		{"kindly .. pay|settle|remit|arrange, payable to, remittance, bank details", -3},
+		{"invoice number, within # days", -1},
+		{"if .. you .. already paid", -3},
+	},
+}
+
+// quoteRequest: asking for a quote, prices or information before buying.
+var quoteRequest = &group{
+	id: "quote-request", side: againstComplaint, cap: 4,
+	nl: "offerteaanvraag of vraag naar prijzen", en: "quote request or question about prices",
+	rules: []rule{
+		{"offerteaanvraag|prijsopgave|prijsindicatie|kostenraming|kostenindicatie|vrijblijvend*, offerte .. aanvragen|opvragen|ontvangen|sturen|maken, graag .. offerte", -3},
+		{"offerte|offertes", -2},
+		{"wat kost|kosten, hoeveel kost*, wat zijn .. kosten|tarieven|prijzen, wat rekenen", -3},
+		{"tarief|tarieven|prijslijst", -2},
+		{"informatie over, meer informatie, interesse in, geinteresseerd in, ik overweeg, wij overwegen", -2},
+		{"request|get|send|need .. quote|quotation|estimate|proposal, how much, what .. cost|costs|charge for", -3},
+		{"quote|quotation|estimate|pricing, price list, your rates", -2},
+		{"interested in, more information, information about", -2},
+	},
+}
+
+// newsletter: marketing and mass mail that escaped the automatic-mail rules.
+var newsletter = &group{
+	id: "newsletter", side: againstComplaint, cap: 6,
+	nl: "nieuwsbrief of reclame", en: "newsletter or advertising",
+	rules: []rule{
+		{"nieuwsbrief|nieuwsbrieven|uitschrijven|webversie, afmelden voor, bekijk .. in .. browser, klik hier, u|je ontvangt deze", -4},
+		{"korting|aanbieding|actieprijs|kortingscode|webinar, gratis proberen, schrijf je in, meld je aan", -2},
+		{"newsletter|unsubscribe, view .. in .. browser, email preferences, manage|update .. preferences, you are receiving, you received this, click here", -4},
+		{"discount|promo|coupon|webinar, special|exclusive offer, limited time, sign up, register now, free trial", -2},
+		{"seo|backlinks|linkbuilding|leadgeneratie|samenwerkingsvoorstel|partnership, lead generation, grow your business", -2},
+	},
+}
+
+// appointment: making, moving or cancelling an appointment.
+var appointment = &group{
+	id: "appointment", side: againstComplaint, cap: 3,
+	nl: "afspraak maken of verzetten", en: "making or moving an appointment",
+	rules: []rule{
+		{"afspraak|afspraakje|kennismakingsgesprek|intakegesprek|intake|consult .. maken|inplannen|plannen|verzetten|verplaatsen|annuleren|afzeggen|wijzigen|bevestigen|boeken", -2},
+		{"nieuwe|een .. afspraak", -1},
+		{"schikt|uitkomt|beschikbaar|beschikbaarheid|langskomen, langs komen", -1},
+		{"book|schedule|reschedule|cancel|move|confirm|arrange .. appointment|session|meeting|call|consultation", -2},
+		{"appointment|available|availability, convenient time, time slot", -1},
+	},
+}
+
+// application: a job or internship application. ("cv" alone is not one: in
+// an installer's mailbox it is the central heating.)
+var application = &group{
+	id: "application", side: againstComplaint, cap: 6,
+	nl: "sollicitatie", en: "job application",
+	rules: []rule{
+		{"sollicit*|vacature*|motivatiebrief|stageplek|stageplaats|afstudeerstage|meeloopstage|stagiair*|werkervaring, curriculum vitae, cv .. motivatie*, mijn cv .. bijlage, bijgevoegd .. cv", -4},
+		{"job application, cover letter, open position, position of, apply|applying for .. job|position|role|vacancy|internship, application for .. job|position|role|vacancy|internship, vacancy|vacancies|internship, my resume|cv", -4},
+	},
+}
+
+// praise: thanks and praise. A complaint can start with praise ("we were
+// always content, but …"); the weights are low so that a stated grievance
+// still tips the balance.
+var praise = &group{
+	id: "praise", side: againstComplaint, cap: 3,
+	nl: "dank of lof", en: "thanks or praise",
+	rules: []rule{
+		{"heel|zeer|erg|super|enorm|ontzettend|bijzonder|uiterst .. tevreden|blij|content", -2},
+		{"tevreden", -1},
+		{"compliment*|aanrader|topservice, top geregeld, goed geregeld, fijne samenwerking", -2},
+		{"bedankt|dank|dankjewel|dankuwel .. voor .. fijne|goede|snelle|prettige|heldere|fijn|geweldige|fantastische|hulp|moeite|inzet|begeleiding", -2},
+		{"geweldig*|fantastisch*|uitstekend*|voortreffelijk*|top, prima|goed|fijn geholpen", -1},
+		{"very|really|extremely|so .. happy|pleased|satisfied|grateful", -2},
+		{"thank you .. for .. great|excellent|quick|wonderful|help|support|lovely|fantastic, thanks .. for .. great|excellent|quick|wonderful|help|support|lovely|fantastic", -2},
+		{"great|excellent|outstanding|fantastic|wonderful|brilliant|superb .. service|job|work|experience|help", -2},
+		{"well done, highly recommend, keep up the good work, compliments", -2},
+	},
+}
+
+// question: a question or request for information, not a grievance. Low
+// weights: a complaint is often put as a question ("Kunt u mij uitleggen
+// waarom …").
+var question = &group{
+	id: "question", side: againstComplaint, cap: 2,
+	nl: "vraag om informatie", en: "question or request for information",
+	rules: []rule{
+		{"ik heb een vraag, vraagje, ik vroeg me af, is het mogelijk", -2},
+		{"zou ik .. kunnen|mogen, kan ik, kunnen wij|we, kunt|kun|kunnen .. u|je|jullie .. vertellen|informeren|aangeven|sturen|toesturen|mailen", -1},
+		{"i have a question, quick question, i was wondering, is it possible, do you offer", -2},
+		{"can|could i, can we, could|can .. you .. tell|send|advise", -1},
+	},
+}
+
+// administrative: changes and confirmations that are routine business.
+var administrative = &group{
+	id: "administrative", side: againstComplaint, cap: 3,
+	nl: "administratieve wijziging of bevestiging", en: "administrative change or confirmation",
+	rules: []rule{
+		{"adreswijziging|verhuisd|verhuizing|orderbevestiging|opdrachtbevestiging|pakbon|uitnodiging|uitnodigen, nieuw adres, nieuwe bankrekening, nieuw rekeningnummer, ter bevestiging", -2},
+		{"change of address, new address, moved house, order confirmation, booking confirmation, delivery note, invitation, invite you", -2},
+	},
+}
+
+// attachmentGroups weigh the file names of attachments.
+var attachmentGroups = []*group{
+	{
+		id: "attachment-invoice", side: againstComplaint, cap: 1,
+		nl: "bijlage is een factuur of offerte", en: "attachment is an invoice or quote",
+		rules: []rule{{"factuur*|invoice*|nota|offerte*|quote|quotation|pakbon|creditnota", -1}},
+	},
+	{
+		id: "attachment-application", side: againstComplaint, cap: 3,
+		nl: "bijlage is een cv of sollicitatiebrief", en: "attachment is a CV or cover letter",
+		rules: []rule{{"cv|resume|curriculum|sollicitatie*|motivatie*|motivation, cover letter", -3}},
+	},
+	{
+		id: "attachment-complaint", side: forComplaint, cap: 3,
+		nl: "bijlage heet klacht", en: "attachment is named complaint",
+		rules: []rule{{"klacht*|complaint*|bezwaar*", 3}},
+	},
+	{
+		id: "attachment-other", side: neutral, overrides: true,
+		rules: []rule{{"cv ketel|installatie|storing|monteur", 0}},
+	},
+}
+
+// senderGroups weigh the local part of the sender's address: mail from a
+// billing or marketing address is rarely a complaint.
+var senderGroups = []*group{
+	{
+		id: "sender", side: againstComplaint, cap: 2,
+		nl: "afzender is een administratie-, nieuwsbrief- of vacatureadres", en: "sender is a billing, newsletter or jobs address",
+		rules: []rule{{"factu*|invoice*|billing|debiteuren|crediteuren|accounts|administratie|boekhouding|finance|noreply|donotreply|nieuwsbrief|newsletter|news|marketing|mailing|promo|promotions|vacature*|jobs|careers|recruitment|sales|offerte*, no reply, do not reply", -2}},
+	},
+}
+
+// textGroups are matched against the subject and the body.
+var textGroups = []*group{
+	explicit, dissatisfaction, grievance, redress, escalation,
+	denial, otherMeaning,
+	invoice, quoteRequest, newsletter, appointment, application, praise, question, administrative,
+}
+
+var (
+	textIndex       *index
+	attachmentIndex *index
+	senderIndex     *index
+)
+
+func init() {
+	textIndex = mustIndex(textGroups)
+	attachmentIndex = mustIndex(attachmentGroups)
+	senderIndex = mustIndex(senderGroups)
+}
+
+// mustIndex compiles the static tables; an error is a programming error in
+// this file, caught by every test run.
+func mustIndex(groups []*group) *index {
+	ps, err := compileGroups(groups)
+	if err != nil {
+		panic(err)
+	}
+	return newIndex(ps)
+}
+
+func compileGroups(groups []*group) ([]*pattern, error) {
+	var all []*pattern
+	for _, g := range groups {
+		g.patterns = g.patterns[:0]
+		for i := range g.rules {
+			r := &g.rules[i]
+			if (g.side == forComplaint && r.weight <= 0) || (g.side == againstComplaint && r.weight >= 0) || (g.side == neutral && r.weight != 0) {
+				return nil, fmt.Errorf("group %s: rule %q: weight %d has the wrong sign", g.id, r.pattern, r.weight)
+			}
+			for _, src := range strings.Split(r.pattern, ",") {
+				p, err := compile(src)
+				if err != nil {
+					return nil, fmt.Errorf("group %s: %w", g.id, err)
+				}
+				p.rule, p.group = r, g
+				g.patterns = append(g.patterns, &p)
+				all = append(all, &p)
+			}
+		}
+	}
+	return all, nil
+}
