@@ -28,7 +28,7 @@ import (
 //
 // Where patterns overlap, one match wins (see pick), and the words it covers
 // match nothing else.
-const maxGap = 2
+const maxGap = 3
 
 type alt struct {
 	s      string

@@ -74,6 +74,9 @@ var explicit = &group{
 		{"ik|wij|we .. wil|willen|wens|wensen .. klacht*, wil|willen|wens|wensen .. ik|wij|we .. klacht*", 6},
 		{"mijn|onze|deze|formele|officiele|schriftelijke klacht*", 6},
 		{"wil|willen|moet|moeten|ga|gaan .. ik|wij|we .. klagen, ik|wij|we .. wil|willen|moet|moeten|ga|gaan .. klagen, klagen over", 6},
+		{"reclamatie|reclameren|reclameer|gereclameerd", 4},
+		{"bezwaar .. tegen .. factuur|rekening|kosten|nota|behandeling|handelwijze|werkwijze, maak|maken|teken|tekenen .. bezwaar", 4},
+		{"escaleren|escalatie|escalate|escalating|escalation", 3},
 		{"complain*", 4},
 		{"my|our|this|formal|official|written complaint*", 6},
 		{"file|lodge|make|submit|raise|register|filing|lodging|making|submitting|raising .. complaint*", 6},
@@ -83,9 +86,11 @@ var explicit = &group{
 }
 
 // dissatisfaction: the writer says they are not content; the core of the
-// procedure's definition.
+// procedure's definition. Capped at 4: feelings alone, without a grievance
+// or the word complaint, may be about someone else ("the council is
+// ridiculous") and are doubt at most.
 var dissatisfaction = &group{
-	id: "dissatisfaction", side: forComplaint, cap: 6,
+	id: "dissatisfaction", side: forComplaint, cap: 4,
 	nl: "uiting van ontevredenheid", en: "expression of dissatisfaction",
 	rules: []rule{
 		// Dutch
@@ -93,34 +98,48 @@ var dissatisfaction = &group{
 		{"niet .. tevreden, allesbehalve|weinig tevreden, verre van tevreden", 3},
 		{"niet .. blij", 3},
 		{"teleurgesteld*|teleurstell*", 3},
-		{"onacceptabel|onaanvaardbaar|ontoelaatbaar|ongehoord|onbehoorlijk|ontoereikend", 3},
-		{"niet acceptabel|aanvaardbaar|normaal|ok|oke|netjes|professioneel|correct", 3},
+		{"onacceptabel|onaanvaardbaar|ontoelaatbaar|ongehoord|onbehoorlijk|ontoereikend|onbegrijpelijk|onredelijk", 3},
+		{"niet acceptabel|aanvaardbaar|normaal|ok|oke|netjes|professioneel|correct|redelijk|fair|eerlijk", 3},
 		{"onterecht|onrechtvaardig|oneerlijk", 2},
 		{"schandalig*|schande|schandelijk*|belachelijk*|bespottelijk*|absurd*|bizar", 3},
-		{"boos|kwaad|woedend|razend|furieus|nijdig|pissig", 3},
+		{"boos|kwaad|woedend|razend|furieus|nijdig|pissig|overstuur, van streek, in tranen, met tranen", 3},
 		{"gefrustreerd|frustratie*|frustrerend*|geergerd|ergernis*|irritant*|geirriteerd", 3},
 		{"erger|ergeren|ergerde .. me|mij|ons", 3},
-		{"balen|baal|klote|kut|waardeloos|waardeloze|bagger|rampzalig*|bedroevend*, diep triest", 3},
+		{"vervelend|vervelende", 2},
+		{"balen|baal|klote|kut|waardeloos|waardeloze|bagger|rampzalig*|bedroevend*, diep triest, lekker dan", 3},
 		{"jammer", 1},
-		{"ben|zijn het .. zat|beu, spuugzat|kotsbeu|strontziek, klaar mee", 3},
-		{"wat is dit nou, dit kan echt niet, dit kan toch niet, slaat nergens op, te gek voor woorden, geen woorden voor", 3},
+		{"ben|zijn het .. zat|beu, echt|behoorlijk|helemaal|goed|flink|spuug zat|beu, spuugzat|kotsbeu|strontziek, klaar mee", 3},
+		{"wat is dit nou, dit kan echt niet, dit kan toch niet, kan .. niet langer, kan zo niet, slaat nergens op, te gek voor woorden, geen woorden voor", 3},
+		{"zo ga je niet .. om, zo behandel je, geen manier van doen, geen manier om, hoort niet|niet bij, onder de maat|verwachting", 3},
 		{"slechtste", 3},
-		{"nooit meer|weer .. bij|klant|zaken|terug|bestellen|boeken", 2},
+		{"geschokt|verbijsterd|onthutst|verontwaardigd*|ontstemd|ontdaan, niet te geloven, de druppel, maat is vol, dit pik ik niet, niet over mijn kant, ik accepteer dit niet, niet akkoord, ga niet akkoord", 3},
+		{"chaos|puinhoop|rommeltje|wanprestatie|wanbeleid|nalatigheid, met een kluitje in het riet, afgepoeierd", 3},
+		{"ongemakkelijk|onprettig|onveilig|geschrokken, tot mijn schrik", 2},
 		{"niet .. aanraden|aanbevelen|aanbevolen, afraden|afgeraden", 3},
 		{"belazerd|bedrogen|opgelicht|beetgenomen|misleid|misleidend", 3},
 		{"in de steek gelaten, aan het lijntje, kastje naar de muur, niet serieus genomen", 3},
 		{"voel|voelde|voelen me|mij|ons .. niet gehoord, voel|voelde|voelen me|mij|ons .. genegeerd|afgescheept", 3},
+		{"vertrouwen .. geschaad|beschaamd|kwijt|weg|geschonden, geen vertrouwen meer", 3},
+		{"niet mee eens, niet eens met, ben het .. oneens", 3},
+		{"iets kwijt, wil .. aankaarten, snap er niks|niets van, past niet bij, dit is niet wat", 2},
+		{"hoe .. heeft kunnen gebeuren, hoe kan dit|het .. gebeuren", 2},
 		// English
 		{"dissatisf*|unsatisf*", 3},
-		{"not .. satisfied|happy|pleased|impressed|acceptable|ok|okay, not good enough, far from satisfied|happy|pleased, less than .. satisfied|happy|pleased", 3},
+		{"not .. satisfied|happy|pleased|impressed|acceptable|ok|okay|great|fair|reasonable|right, not good enough, far from satisfied|happy|pleased, less than .. satisfied|happy|pleased", 3},
+		{"not think .. fair|reasonable|right|acceptable|ok", 3},
 		{"unhappy|disappoint*|unacceptable|inacceptable|inexcusable|unreasonable|unfair", 3},
-		{"outrag*|appall*|disgrace*|disgust*|furious|angry|annoyed|irritated|upset|livid", 3},
+		{"outrag*|appall*|disgrace*|disgust*|furious|angry|annoyed|irritated|upset|upsets|upsetting|livid", 3},
 		{"frustrat*, fed up, sick of, tired of", 3},
 		{"ridiculous|absurd|shocking|shocked|terrible|awful|horrible|atrocious|dreadful|pathetic|useless|worst", 3},
-		{"never again", 2},
+		{"really|very|pretty|so .. poor, waste of .. time|money|day, below .. standard|par|expectations", 3},
+		{"uncomfortable|unsafe, surprised to", 2},
+		{"dismayed|indignant|unimpressed|shambles|negligence, beyond a joke, last straw, enough is enough, will not accept, do not accept, not fit for purpose, breach of contract", 3},
 		{"not .. recommend, would advise against", 3},
 		{"let down, ripped off, rip off, cheated|scammed|misled|misleading", 3},
-		{"not taken seriously, fobbed off, run around, pillar to post", 3},
+		{"not taken seriously, fobbed off, run around, pillar to post, no way to treat", 3},
+		{"trust .. breached|broken|betrayed|lost|damaged", 3},
+		{"do not .. agree, disagree", 2},
+		{"how .. could .. happen, how .. this happened", 2},
 	},
 }
 
@@ -130,92 +149,134 @@ var grievance = &group{
 	id: "grievance", side: forComplaint, cap: 6,
 	nl: "beschrijft wat er misging (dienst, factuur of behandeling)", en: "states what went wrong (service, invoice or treatment)",
 	rules: []rule{
-		// Dutch: the service
+		// Dutch: the service not delivered, late, or badly done
 		{"niet|nooit .. nagekomen", 3},
-		{"niet .. gekomen|verschenen|opgedaagd|geleverd|uitgevoerd|afgemaakt|opgelost|gerepareerd|teruggebeld|gereageerd|teruggemaild|beantwoord|geantwoord", 3},
+		{"niet .. gekomen|verschenen|opgedaagd|doorgegaan|doorgaan|doorgingen|gebeurd", 3},
+		{"niet .. geleverd|uitgevoerd|afgemaakt|opgelost|gerepareerd|gedaan|schoongemaakt|opgeruimd|geleegd|afgewerkt|aangesloten|behandeld", 3},
+		{"niet .. teruggebeld|gereageerd|teruggemaild|beantwoord|geantwoord, niemand .. gebeld|gemaild|gevraagd|geinformeerd", 3},
+		{"niet .. verstuurd|opgestuurd|teruggestort|terugbetaald|verwerkt|gecorrigeerd", 3},
 		{"niet komen opdagen, niet op komen dagen, kwam|kwamen|komt .. niet opdagen", 3},
-		{"niemand .. gekomen|kwam|verschenen|opgedaagd|gereageerd|teruggebeld|opgenomen", 3},
-		{"nog steeds|altijd .. niet|niets|niks|geen|kapot", 3},
-		{"nooit .. gereageerd|teruggebeld|antwoord|reactie|geleverd|gekomen", 3},
-		{"geen reactie|antwoord|terugkoppeling", 2},
-		{"niets|niks .. gehoord|vernomen", 3},
-		{"onbereikbaar, slecht bereikbaar, niet te bereiken, nooit bereikbaar", 3},
+		{"niemand .. gekomen|kwam|verschenen|opgedaagd|gereageerd|teruggebeld|opgenomen|opnam|opneemt|gezien|gemeld|gezegd, niemand .. terug, belt|mailt|reageert .. niemand", 3},
+		{"nog steeds|altijd .. niet|niets|niks|geen|kapot|over|hetzelfde, nog niets|niks .. ontvangen|gehoord|vernomen|gezien", 3},
+		{"nooit .. gereageerd|teruggebeld|antwoord|reactie|geleverd|gekomen|verstuurd|ontvangen|gehad|toestemming", 3},
+		{"geen reactie|antwoord|terugkoppeling|toestemming, geen .. overleg", 2},
+		{"niets|niks .. gehoord|vernomen|gemeld|gezegd|verteld", 3},
+		{"onbereikbaar, slecht bereikbaar, niet te bereiken, nooit bereikbaar, in de wacht", 3},
 		{"al|nu|inmiddels .. #|twee|drie|vier|vijf|meerdere|zoveel|diverse|talloze|tig keer|keren|maal .. gebeld|gemaild|gevraagd|geprobeerd|gereclameerd|aangegeven|gemeld, al|nu|inmiddels .. # gebeld|gemaild|gevraagd|gemeld", 3},
+		{"tweede|derde|vierde|zoveelste keer, # keer .. verzet|afgezegd|geannuleerd|verplaatst, twee|drie keer .. verzet|afgezegd|geannuleerd|verplaatst, ondanks .. herinnering|herinneringen|toezegging|belofte|afspraak", 3},
 		{"slecht|slechte|matig|matige|belabberde .. service|dienstverlening|werk|kwaliteit|communicatie|bereikbaar|bereikbaarheid|behandeling|ervaring|geholpen|uitgevoerd|advies|begeleiding|planning|informatie|geregeld|georganiseerd|schoongemaakt|gerepareerd|klantenservice", 3},
-		{"belabberd|abominabel*|ondermaats*|amateuristisch*|onprofessioneel*|onzorgvuldig*|slordig*|nalatig*|knullig*|afgeraffeld|prutswerk|knoeiwerk|broddelwerk|beunhaas*|gepruts, half werk", 3},
+		{"belabberd|abominabel*|ondermaats*|amateuristisch*|onprofessioneel*|onzorgvuldig*|slordig*|nalatig*|knullig*|afgeraffeld|prutswerk|knoeiwerk|broddelwerk|beunhaas*|gepruts|tekortkoming*|tekortgeschoten, half werk, tekort geschoten", 3},
 		{"beschadigd, schade .. veroorzaakt|aangericht|toegebracht, schade aan", 3},
+		{"kras|krassen|deuk|deuken|gescheurd|gebroken|barst|scheur|vlekken|lekt|lekkage|kapot", 1},
+		{"schade|schadegeval", 1},
+		{"achteruit*|achteruitgegaan, minder|slechter .. geworden|gegaan, er niet beter op, overgeslagen, nog open, niet af", 2},
 		{"te laat", 1},
+		{"minuten|uur|uren|dagen te laat", 2},
 		{"weken|maanden|uren .. gewacht|wachten|wacht, gewacht|wachten|wacht .. weken|maanden|uren", 2},
-		{"niet .. zoals|wat .. afgesproken|beloofd|toegezegd|besteld|beschreven|aangeboden|verwacht, anders dan .. afgesproken|beloofd|toegezegd|besteld, niet volgens afspraak", 3},
-		{"belofte|beloftes|toezegging|toezeggingen .. niet", 3},
-		{"zonder .. bericht|melding|excuses|overleg|toestemming|uitleg|aankondiging", 2},
-		{"afgezegd|geannuleerd .. zonder, afgezegd|geannuleerd .. laatste moment, last minute afgezegd|geannuleerd", 3},
+		{"niet .. zoals|wat .. afgesproken|beloofd|toegezegd|besteld|beschreven|aangeboden|verwacht, anders dan .. afgesproken|beloofd|toegezegd|besteld, niet volgens afspraak, anders|meer|beter verwacht", 3},
+		{"terwijl .. wel .. stond|beloofd|afgesproken|toegezegd|gezegd, terwijl .. werd gezegd|beloofd|afgesproken|toegezegd", 3},
+		{"belofte|beloftes|toezegging|toezeggingen .. niet, zou|zouden .. komen .. maar", 3},
+		{"zonder .. bericht|melding|excuses|overleg|toestemming|uitleg|aankondiging, zonder .. te zeggen|melden|vragen|benaderen|waarschuwen|informeren|overleggen", 2},
+		{"afgezegd|geannuleerd .. zonder, afgezegd|geannuleerd .. laatste moment, last minute afgezegd|geannuleerd, op het laatste moment", 2},
 		{"opnieuw|weer|alweer|wederom|nogmaals .. mis|fout|niet|kapot|vergeten", 2},
-		{"fout|fouten .. gemaakt", 2},
+		{"fout|fouten .. gemaakt, vol fouten, veel fouten", 2},
+		{"fouten", 1},
+		{"bleek .. geen|niet|maar|nauwelijks, terwijl dat|het|er .. wel", 2},
+		{"hetzelfde als ervoor|eerst|daarvoor|voorheen, zelfde probleem, probleem .. niet verholpen|opgelost", 3},
+		{"werkt|werkte|werkten|doet|deed .. niet|het niet", 1},
 		{"verkeerd* .. geleverd|uitgevoerd|gedaan|geinstalleerd|gemonteerd|gestuurd|geadviseerd|berekend|gefactureerd", 3},
 		{"vergeten", 1},
 		{"klopt|klopte|kloppen .. niet|niks|niets", 2},
 		{"erger dan, slechter dan, alleen maar erger", 2},
+		{"vrij genomen, vrije ochtend|middag|dag, dag vrij", 2},
+		{"lopen|loop|liepen .. mis|schade|inkomsten|omzet", 2},
+		{"gedrag van, het gedrag, opmerking over mijn", 2},
+		{"die|dat jullie|u .. geplaatst|geinstalleerd|gemonteerd|gemaakt|gelegd|gerepareerd|vervangen|geleverd", 1},
 		// Dutch: the invoice
 		{"te veel .. gefactureerd|berekend|betaald|in|gerekend|afgeschreven|gedeclareerd|geincasseerd, teveel .. gefactureerd|berekend|betaald|in|gerekend|afgeschreven|gedeclareerd|geincasseerd", 3},
-		{"dubbel|dubbele|tweemaal|2x .. gefactureerd|berekend|afgeschreven|betaald|geincasseerd|gerekend|gedeclareerd|facturering|afschrijving|factuur, twee|2 keer .. gefactureerd|berekend|afgeschreven|betaald|geincasseerd|gerekend|gedeclareerd, gefactureerd|afgeschreven|geincasseerd|betaald|berekend .. dubbel|tweemaal|2x, gefactureerd|afgeschreven|geincasseerd|betaald|berekend .. twee|2 keer", 3},
-		{"onterecht|onterechte|onjuist|onjuiste|foutief|foutieve|verkeerde|verkeerd .. gefactureerd|berekend|afgeschreven|geincasseerd|factuur|rekening|kosten|incasso|aanmaning|afschrijving|bedrag|herinnering|boete, ten onrechte .. gefactureerd|berekend|afgeschreven|geincasseerd", 3},
+		{"dubbel|dubbele|tweemaal|2x .. gefactureerd|berekend|afgeschreven|betaald|geincasseerd|gerekend|gedeclareerd|facturering|afschrijving|factuur, twee|2 keer .. gefactureerd|berekend|afgeschreven|betaald|geincasseerd|gerekend|gedeclareerd|op, gefactureerd|afgeschreven|geincasseerd|betaald|berekend .. dubbel|tweemaal|2x, gefactureerd|afgeschreven|geincasseerd|betaald|berekend .. twee|2 keer", 3},
+		{"onterecht|onterechte|onjuist|onjuiste|foutief|foutieve|verkeerde|verkeerd .. gefactureerd|berekend|afgeschreven|geincasseerd|factuur|rekening|kosten|incasso|incassokosten|aanmaning|aanmaningskosten|administratiekosten|afschrijving|bedrag|herinnering|boete, ten onrechte .. gefactureerd|berekend|afgeschreven|geincasseerd", 3},
 		{"hoger|meer|duurder .. dan .. afgesproken|offerte|begroot|opgegeven|geoffreerd|gezegd|beloofd", 3},
+		{"gefactureerd|berekend|betalen|afgeschreven .. terwijl", 3},
 		{"verborgen kosten, onverwachte|extra .. kosten .. zonder|niet", 2},
 		{"nooit|niet .. besteld|afgenomen|akkoord|ontvangen", 2},
-		{"terwijl .. al|reeds .. betaald|voldaan|opgezegd, terwijl .. opgezegd", 3},
-		{"al|reeds .. betaald|voldaan", 1},
+		{"terwijl .. al|reeds .. betaald|voldaan|opgezegd, terwijl .. opgezegd, opgezegd .. maar|toch|gewoon|nog, gewoon|toch weer .. afgeschreven|gefactureerd|geincasseerd", 3},
+		{"al|reeds .. betaald|voldaan|aanbetaald", 1},
 		{"toch .. gefactureerd|afgeschreven|geincasseerd", 3},
+		{"betaal|betalen|betaald .. deze|de|die .. factuur|rekening .. niet, niet betalen, niks|niets meer .. totdat|tot, betaal|betalen .. niet .. totdat|voordat", 3},
 		// Dutch: the treatment
 		{"onbeschoft*|onvriendelijk*|grof|grove|brutaal|brutale|arrogant*|respectloos|respectloze|neerbuigend*|denigrerend*|kleinerend*|kortaf|onfatsoenlijk*|onheus*|ongepast*|agressief*|intimiderend*|beledigend*|discrimin*", 3},
-		{"uitgescholden|afgesnauwd|snauwde|snauwen|geschreeuwd|schreeuwde|uitgelachen|afgescheept|afgewimpeld|genegeerd|beledigd|gekleineerd|vernederd", 3},
-		{"slecht|onheus .. behandeld|bejegend, slechte bejegening|behandeling, behandeld als", 3},
+		{"uitgescholden|afgesnauwd|snauwde|snauwen|geschreeuwd|schreeuwde|uitgelachen|afgescheept|afgewimpeld|genegeerd|beledigd|gekleineerd|vernederd, stem verheven, verhief .. stem", 3},
+		{"slecht|onheus .. behandeld|bejegend, slechte bejegening|behandeling, behandeld als, niet netjes|goed|correct|respectvol .. behandeld|geholpen|bejegend", 3},
 		// English: the service
-		{"did not|never .. show|showed|turn|turned up, nobody|no one .. showed|turned up, nobody|no one .. came|arrived, no show", 3},
-		{"never .. came|arrived|delivered|replied|responded|answered|heard|called|rang|returned", 3},
-		{"not .. delivered|arrived|fixed|repaired|resolved|solved|finished|completed|replied|responded|answered|received, not .. called|rang .. back", 3},
-		{"still .. not|no|waiting|broken|nothing", 3},
-		{"no .. response|reply|answer|explanation", 2},
-		{"not as|what .. agreed|promised|described|advertised|ordered|quoted|expected", 3},
+		{"did not .. show|showed|turn|turned up, never .. show|showed|turn|turned up, nobody .. showed|turned up, no one .. showed|turned up, not .. turn|turned up, no show", 3},
+		{"nobody|noone .. came|arrived|call|calls|called|rang|answered|told|informed|picked|gets|got, no one .. came|arrived|call|calls|called|rang|answered|told|informed|picked|gets|got", 3},
+		{"never .. came|arrived|delivered|replied|responded|answered|heard|called|rang|returned|gave|given", 3},
+		{"not .. delivered|arrived|fixed|repaired|resolved|solved|finished|completed|replied|responded|answered|received|happened|done|covered, not .. called|rang .. back, heard nothing, not heard .. anything|back", 3},
+		{"still .. not|no|waiting|broken|nothing|charged|billed|taking|slipping|leaking", 3},
+		{"no .. response|reply|answer|explanation|permission", 2},
+		{"not as|what .. agreed|promised|described|advertised|ordered|quoted|expected, not the service, not what .. paid for", 3},
 		{"poor|bad|terrible|awful|shoddy|lousy .. service|work|workmanship|quality|communication|job|treatment|experience|customer|support|advice|organisation|organization", 3},
-		{"sloppy|careless|substandard|unprofessional|incompetent|negligent|botched|shoddy", 3},
+		{"sloppy|careless|substandard|unprofessional|incompetent|negligent|botched|shoddy|faulty|defective", 3},
+		{"failed|fail|failure .. to", 2},
+		{"lack of|gebrek aan, geen enkele .. reactie|excuses|uitleg, nul reactie, geen gehoor", 2},
 		{"damaged, damage to|caused, broken by|during", 3},
-		{"late again, hours late, days late, weeks late, very late", 2},
-		{"waited|waiting|wait .. hours|days|weeks|months", 2},
-		{"cancelled|canceled .. without, last minute .. cancel*, cancelled|canceled .. last minute", 3},
-		{"without .. notice|warning|explanation|apology|permission|consent", 2},
+		{"scratch|scratched|scratches|cracked|dented|dent|torn|smashed|broken|leaking|leaks|stained|mess|messy", 1},
+		{"late again, hours late, days late, weeks late, very late, minutes late", 2},
+		{"waited|waiting|wait .. hours|days|weeks|months, on hold", 2},
+		{"cancelled|canceled .. without, last minute .. cancel*, cancelled|canceled .. last minute, at the last minute", 2},
+		{"rescheduled|cancelled|canceled|moved .. twice|again, second|third|fourth time, second|third|fourth .. email|request|reminder|letter", 3},
+		{"without .. notice|warning|explanation|apology|permission|consent|word", 2},
 		{"again .. wrong|broken|late", 2},
 		{"made .. mistake|mistakes|error|errors", 2},
-		{"wrong .. delivered|installed|charged|item|invoice|amount|product|size|order", 3},
+		{"wrong .. delivered|installed|charged|item|invoice|amount|product|size|order, brought|sent|gave .. wrong", 3},
+		{"exactly|just .. like|as .. before, same problem|issue|fault, same as before", 3},
 		{"forgot|forgotten", 1},
 		{"called|phoned|emailed|asked|chased|contacted .. repeatedly|twice, called|phoned|emailed|asked|chased|contacted .. #|several|many|multiple|three|four|five|numerous times", 3},
+		{"took|taken|take .. day|morning|afternoon .. off", 2},
+		{"not|never .. mention|mentioned|tell|told|inform|informed", 2},
+		{"has|have not|hasn t improved, not improved", 2},
+		{"make sure|ensure .. not happen again, does not happen again, never happens again", 3},
 		// English: the invoice
-		{"charged|billed|invoiced|debited .. twice|double|incorrectly|wrongly, charged|billed|invoiced .. too much, charged|billed|invoiced .. for .. never|not", 3},
+		{"charged|billed|invoiced|debited .. twice|double|incorrectly|wrongly, charged|billed|invoiced .. too much, charged|billed|invoiced .. for .. never|not|cancelled", 3},
 		{"double charged|billed|charge|billing, overcharged|overbilled|overcharging|overcharge", 3},
 		{"incorrect|wrong|inflated|unauthorised|unauthorized|unexpected|hidden .. invoice|bill|amount|charge|charges|fee|fees|debit|payment", 3},
 		{"more|higher than .. quoted|agreed|estimated|promised|quote|estimate", 3},
-		{"never|not .. ordered|authorised|authorized, never|not .. agreed to, never|not .. signed up", 2},
+		{"never|not .. ordered|authorised|authorized|discussed|agreed, never|not .. signed up", 2},
+		{"taken|charged|billed .. anyway, still being charged|billed", 3},
+		{"after cancelling|cancellation, you cancelled, cancelled by you", 2},
+		{"supposed to", 2},
+		{"filed|submitted|delivered|sent|paid|done|arrived late", 2},
+		{"not .. paying|pay .. this|the .. invoice|bill, refuse to pay", 3},
+		{"charged|billed|invoiced for", 1},
 		{"already paid", 1},
 		// English: the treatment
 		{"rude*|impolite|disrespect*|condescending|patronising|patronizing|arrogant|hostile|aggressive|inappropriate*|offensive|humiliat*|discriminat*|belittl*|dismissive", 3},
-		{"insulted|yelled|shouted|screamed|snapped|ignored, laughed at, hung up on, swore at, sworn at", 3},
-		{"treated .. badly|poorly|like", 3},
+		{"insulted|yelled|shouted|screamed|snapped|ignored, laughed at, hung up on, swore at, sworn at, rolled .. eyes", 3},
+		{"treated .. badly|poorly|like, spoken to like", 3},
 	},
 }
 
 // redress: the writer asks for something to be put right: money back,
-// compensation, an apology.
+// compensation, an apology, a conversation with someone in charge.
 var redress = &group{
 	id: "redress", side: forComplaint, cap: 3,
 	nl: "vraagt om herstel (geld terug, vergoeding, excuses)", en: "asks for redress (refund, compensation, apology)",
 	rules: []rule{
-		{"geld terug, mijn geld, terugbetal*|terugstort*|restitutie|compensatie|schadevergoeding|vergoeding|vergoed|crediteren|creditnota|creditfactuur, terug storten|betalen", 2},
+		{"geld|aanbetaling|borg|bedrag|deel terug, mijn geld, terugbetal*|terugstort*|restitutie|compensatie|schadevergoeding|vergoeding|vergoed|crediteren|creditnota|creditfactuur, terug storten|betalen, wil|willen .. terug", 2},
 		{"excuses|verontschuldiging*", 2},
-		{"rechtzetten|rechtgezet|goedmaken, recht zetten, goed maken", 2},
-		{"ik|wij .. verwacht|verwachten|eis|eisen .. excuses|oplossing|vergoeding|compensatie|schadevergoeding|terugbetaling|actie", 2},
+		{"rechtzetten|rechtgezet|goedmaken|corrigeren|correctie|gecorrigeerde, recht zetten, goed maken", 2},
+		{"aanpassen, beter kan|moet, dit moet beter, verbetering, how .. improve, look into", 1},
+		{"opnieuw .. gedaan|doen|uitvoeren|uitgevoerd|maken, overdoen, hersteld|herstellen, do .. again|over, redo, redone", 2},
+		{"ik|wij .. verwacht|verwachten|eis|eisen .. excuses|oplossing|vergoeding|compensatie|schadevergoeding|terugbetaling|actie|nieuwe|vervanging|reactie", 2},
+		{"hier|daar .. iets mee .. gedaan|doet|doen, iets mee doet", 2},
+		{"op jullie|uw|eigen kosten, voor jullie|uw|je rekening, zonder extra kosten, zonder .. te betalen, niet .. hoef|hoeven te betalen, kosteloos|gratis .. annuleren|herstellen|oplossen|overdoen, kosten .. laten vervallen|kwijtschelden|terugdraaien", 2},
+		{"gesprek met .. leidinggevende|manager|directie|eigenaar|praktijkhouder|locatiemanager|directeur|teamleider, door de|een .. leidinggevende|manager|directie|eigenaar|praktijkhouder|directeur", 2},
+		{"verklaring|uitleg .. voor|waarom", 1},
 		{"refund*|reimburs*|compensat*|apolog*, money back, credit note", 2},
-		{"put|make .. right, sort this out", 2},
+		{"put|make .. right, sort this out, corrected|correction|correct invoice, at your expense, at no cost, free of charge, without charging, waive|waived", 2},
 		{"i|we .. expect|demand|insist", 2},
+		{"speak|talk .. to .. manager|owner|director|someone in charge", 2},
 	},
 }
 
@@ -225,8 +286,9 @@ var escalation = &group{
 	nl: "dreigt de zaak verder te brengen", en: "threatens to take the matter further",
 	rules: []rule{
 		{"advocaat .. inschakelen|ingeschakeld, juridische stappen|actie, naar de rechter, rechtsbijstand|geschillencommissie|consumentenbond|ombudsman|tuchtcollege|ingebrekestelling|aansprakelijk*, in gebreke", 3},
+		{"stappen .. ondernemen|nemen|zetten, verdere stappen", 3},
 		{"slechte|negatieve .. recensie|recensies|review|reviews|beoordeling", 3},
-		{"legal action|steps, my lawyer|solicitor, small claims, trading standards, ombudsman|chargeback, hold .. liable|responsible", 3},
+		{"legal action|steps, further steps|action, small claims, trading standards, ombudsman|chargeback, hold .. liable|responsible, my|our solicitor|solicitors|lawyer|lawyers, instruct|contact|involve .. solicitor|solicitors|lawyer|lawyers", 3},
 		{"bad|negative .. review|reviews, one|1 star", 3},
 	},
 }
@@ -240,18 +302,18 @@ var denial = &group{
 		{"geen klacht*, geen enkele|echte|officiele|formele klacht*, niet .. als klacht, niet bedoeld als klacht", -3},
 		{"niet|nooit .. klagen|klaag|ontevreden|teleurgesteld", -3},
 		{"niets|niks .. te klagen, niets|niks .. op aan te merken", -3},
-		{"not a complaint, no complaint*, not complaining, not to complain, nothing to complain, never complain*, can not|cannot complain", -3},
+		{"not a complaint, no complaint*, not complaining, not to complain, nothing to complain, never complain*, can not complain, cannot complain", -3},
 		{"not .. dissatisfied|disappointed|unhappy, never .. disappointed", -3},
 		{"geen probleem|problemen, no problem|problems", -1},
 	},
 }
 
 // otherMeaning: words of complaint that do not express one here: the
-// procedure named in a footer, a conditional or a question about it ("bij
-// klachten", "if you are not satisfied", "Bent u tevreden?"), medical
-// complaints ("klachten aan mijn knie"), idioms ("kan geen kwaad", "grof
-// vuil"). They take their words away from the other rules and weigh nothing
-// themselves.
+// procedure named in a footer or a question about it ("bij klachten", "if
+// you are not satisfied", "Bent u tevreden?"), the writer's own fault or
+// apology ("ik ben niet gekomen", "mijn excuses"), medical complaints
+// ("klachten aan mijn knie"), idioms ("kan geen kwaad", "grof vuil"). They
+// take their words away from the other rules and weigh nothing themselves.
 var otherMeaning = &group{
 	id: "other-meaning", side: neutral, overrides: true,
 	rules: []rule{
@@ -260,10 +322,13 @@ var otherMeaning = &group{
 		{"^ heeft|hebt|heb|hebben u|je|jij|jullie een|nog|eventuele|enige|ooit klacht*, ^ heeft|hebt|heb|hebben u|je|jij|jullie klacht*, ^ bent|ben|was|waren u|je|jij|jullie .. ontevreden|tevreden|teleurgesteld", 0},
 		{"^ if|should|when .. complaint*|complain|dissatisfied|satisfied|unhappy|happy, ^ if|should|when .. not .. satisfied|happy, ^ in case .. complaint*|dissatisfied, ^ do|are|were|have|did you .. complaint*|dissatisfied|unhappy|satisfied|happy", 0},
 		// the procedure named, not used
-		{"bij|voor|eventuele|evt|met klachten, eventuele klacht, vragen|opmerkingen .. klachten, klachten of|en vragen", 0},
+		{"bij|voor|eventuele|evt|met klachten, eventuele klacht, vragen|opmerkingen .. klachten, klachten of|en vragen, uw klacht", 0},
 		{"klachten dienen|moeten|kunnen|kunt|kun|worden .. gemeld|ingediend|schriftelijk|binnen|behandeld|gericht|melden|indienen|sturen|mailen", 0},
-		{"klachtenregeling|klachtenprocedure|klachtenfunctionaris|klachtencommissie|klachtenformulier|klachtenafhandeling|klachtenbehandeling|klachtenlijn|klachtenloket|klachtenbeleid|klachtenreglement", 0},
-		{"any complaints, complaints .. should|must|can|may|will|handled|procedure|policy|process|department|team|officer|handling, customer complaints, for complaints", 0},
+		{"klachtenregeling|klachtenprocedure|klachtenfunctionaris|klachtencommissie|klachtenformulier|klachtenafhandeling|klachtafhandeling|klachtenbehandeling|klachtenlijn|klachtenloket|klachtenbeleid|klachtenreglement", 0},
+		{"any complaints, complaints .. should|must|can|may|will|handled|procedure|policy|process|department|team|officer|handling, customer complaints, client complaints, for complaints, your complaint, complaint handling, handle .. complaints", 0},
+		// the writer's own absence, mistake or apology
+		{"ik ben|was .. niet gekomen|verschenen, ik .. vergeten, ik ben .. vergeten, mijn excuses, excuses voor, excuses dat, sorry .. ongemak|laat, teleurgesteld in mezelf|mijzelf, ik maakte .. fout", 0},
+		{"i .. did not .. turn|show up, i .. forgot, my apologies, apologies for, sorry for .. inconvenience, disappointed with|in myself, i made .. mistake", 0},
 		// medical complaints (a physiotherapist's or coach's mailbox)
 		{"klachten|klacht aan|in|bij|van .. knie|rug|nek|schouder|schouders|hoofd|buik|hand|voet|been|benen|heup|pols|arm|armen|spieren|gewrichten|ogen|lichaam", 0},
 		{"klachten .. minder|verminderd|weg|verdwenen|verergerd|toegenomen", 0},
@@ -273,6 +338,8 @@ var otherMeaning = &group{
 		{"niet genoeg .. aanraden|aanbevelen, not .. recommend .. enough", 0},
 		{"schroom|aarzel niet, niet .. schromen|aarzelen, do not .. hesitate", 0},
 		{"alvast bedankt, alvast dank, bij voorbaat dank, thanks in advance, thank you in advance", 0},
+		// praise in sarcasm: "great service as always", "top service weer hoor"
+		{"great|brilliant|fantastic|excellent .. service|job .. as always|usual, top service weer", 0},
 	},
 }
 
@@ -299,19 +366,19 @@ var invoice = &group{
 	},
 }
 
-// quoteRequest: asking for a quote, prices or information before buying.
+// quoteRequest: asking for a quote, prices or information before buying,
+// or a prospective customer introducing themselves.
 var quoteRequest = &group{
 	id: "quote-request", side: againstComplaint, cap: 4,
 	nl: "offerteaanvraag of vraag naar prijzen", en: "quote request or question about prices",
 	rules: []rule{
-		{"offerteaanvraag|prijsopgave|prijsindicatie|kostenraming|kostenindicatie|vrijblijvend*, offerte .. aanvragen|opvragen|ontvangen|sturen|maken, graag .. offerte", -3},
-		{"offerte|offertes", -2},
-		{"wat kost|kosten, hoeveel kost*, wat zijn .. kosten|tarieven|prijzen, wat rekenen", -3},
-		{"tarief|tarieven|prijslijst", -2},
-		{"informatie over, meer informatie, interesse in, geinteresseerd in, ik overweeg, wij overwegen", -2},
-		{"request|get|send|need .. quote|quotation|estimate|proposal, how much, what .. cost|costs|charge for", -3},
-		{"quote|quotation|estimate|pricing, price list, your rates", -2},
-		{"interested in, more information, information about", -2},
+		{"offerteaanvraag|prijsopgave|prijsindicatie|kostenraming|kostenindicatie|vrijblijvend*, offerte .. aanvragen|opvragen|maken|sturen, graag .. offerte", -3},
+		{"wat kost|kosten, hoeveel kost*, wat zijn .. kosten|tarieven|prijzen, wat rekenen, wat .. tarief is|zijn", -3},
+		{"tarief|tarieven|prijslijst", -1},
+		{"informatie over, meer informatie, interesse in, geinteresseerd in, nieuwe klanten|klant|cliënten, nemen jullie|u .. aan", -2},
+		{"request|get|send|need|give .. quote|quotation|estimate|proposal, how much, what .. cost|costs, what .. charge for, your fees|rates", -3},
+		{"quote|quotation|estimate|pricing, price list", -1},
+		{"interested in, more information, information about, new clients|customers, taking on", -2},
 	},
 }
 
@@ -335,9 +402,9 @@ var appointment = &group{
 	rules: []rule{
 		{"afspraak|afspraakje|kennismakingsgesprek|intakegesprek|intake|consult .. maken|inplannen|plannen|verzetten|verplaatsen|annuleren|afzeggen|wijzigen|bevestigen|boeken", -2},
 		{"nieuwe|een .. afspraak", -1},
-		{"schikt|uitkomt|beschikbaar|beschikbaarheid|langskomen, langs komen", -1},
+		{"schikt|uitkomt|beschikbaar|beschikbaarheid|langskomen|reserveren|reservering|inschrijven|aanmelden, langs komen", -1},
 		{"book|schedule|reschedule|cancel|move|confirm|arrange .. appointment|session|meeting|call|consultation", -2},
-		{"appointment|available|availability, convenient time, time slot", -1},
+		{"appointment|available|availability|reserve|reservation|enrol|enroll, convenient time, time slot, register for", -1},
 	},
 }
 
@@ -361,13 +428,15 @@ var praise = &group{
 	rules: []rule{
 		{"heel|zeer|erg|super|enorm|ontzettend|bijzonder|uiterst .. tevreden|blij|content", -2},
 		{"tevreden", -1},
-		{"compliment*|aanrader|topservice, top geregeld, goed geregeld, fijne samenwerking", -2},
+		{"compliment*|aanrader|topservice, top geregeld, goed geregeld, fijne samenwerking, echt top, super top", -2},
 		{"bedankt|dank|dankjewel|dankuwel .. voor .. fijne|goede|snelle|prettige|heldere|fijn|geweldige|fantastische|hulp|moeite|inzet|begeleiding", -2},
-		{"geweldig*|fantastisch*|uitstekend*|voortreffelijk*|top, prima|goed|fijn geholpen", -1},
-		{"very|really|extremely|so .. happy|pleased|satisfied|grateful", -2},
+		{"geweldig*|fantastisch*|uitstekend*|voortreffelijk*, prima|goed|fijn geholpen", -1},
+		{"naar tevredenheid|netjes|prima|goed .. opgelost|afgehandeld|afgerond, zaak .. afgerond|gesloten", -2},
+		{"very|really|extremely|so .. happy|pleased|satisfied|grateful|impressed", -2},
 		{"thank you .. for .. great|excellent|quick|wonderful|help|support|lovely|fantastic, thanks .. for .. great|excellent|quick|wonderful|help|support|lovely|fantastic", -2},
 		{"great|excellent|outstanding|fantastic|wonderful|brilliant|superb .. service|job|work|experience|help", -2},
-		{"well done, highly recommend, keep up the good work, compliments", -2},
+		{"well done, highly recommend, keep up the good work, compliments, five stars, 5 stars", -2},
+		{"matter .. closed|resolved, now resolved", -2},
 	},
 }
 
@@ -390,8 +459,41 @@ var administrative = &group{
 	id: "administrative", side: againstComplaint, cap: 3,
 	nl: "administratieve wijziging of bevestiging", en: "administrative change or confirmation",
 	rules: []rule{
-		{"adreswijziging|verhuisd|verhuizing|orderbevestiging|opdrachtbevestiging|pakbon|uitnodiging|uitnodigen, nieuw adres, nieuwe bankrekening, nieuw rekeningnummer, ter bevestiging", -2},
-		{"change of address, new address, moved house, order confirmation, booking confirmation, delivery note, invitation, invite you", -2},
+		{"adreswijziging|orderbevestiging|opdrachtbevestiging|pakbon|uitnodiging|uitnodigen, ben verhuisd, nieuw adres, nieuwe bankrekening, nieuw rekeningnummer, ter bevestiging", -2},
+		{"change of address, new address, i moved, order confirmation, booking confirmation, delivery note, invitation, invite you", -2},
+	},
+}
+
+// thirdParty: the dissatisfaction is about someone else: a previous
+// supplier, the council, a neighbour. A new customer often explains why they
+// are looking for a new firm.
+var thirdParty = &group{
+	id: "third-party", side: againstComplaint, cap: 3,
+	nl: "gaat over een ander dan de organisatie", en: "about someone other than the organisation",
+	rules: []rule{
+		{"vorige|vorig|oude|huidige .. boekhouder|accountant|aannemer|leverancier|installateur|bedrijf|kantoor|coach|praktijk|therapeut|garage, mijn buurman|buurvrouw|buren, niet door jullie|u", -3},
+		{"previous|former|current|old .. accountant|builder|contractor|supplier|installer|company|firm|provider|coach|practice|garage, my neighbour|neighbours|neighbor, not by you", -3},
+	},
+}
+
+// consequence: the writer draws consequences from what went wrong: leaves,
+// will not come back, wants someone else.
+var consequence = &group{
+	id: "consequence", side: forComplaint, cap: 2,
+	nl: "trekt consequenties (stopt, stapt over)", en: "draws consequences (leaves, goes elsewhere)",
+	rules: []rule{
+		{"nooit meer|weer .. bij|klant|zaken|terug|bestellen|boeken, niet meer .. terug, overstappen|overstap .. naar, over te stappen, andere|ander .. therapeut|coach|trainer|docent|instructeur|monteur|behandelaar|medewerker|praktijk|bedrijf", 2},
+		{"never again, going|go|take .. business .. elsewhere, going|go elsewhere, switch .. provider|company|supplier, different|another .. trainer|therapist|coach|engineer|teacher|instructor|company|provider", 2},
+	},
+}
+
+// ownFault: the writer blames themself ("per ongeluk", "my mistake"); what
+// went wrong is then not the organisation's doing.
+var ownFault = &group{
+	id: "own-fault", side: againstComplaint, cap: 3, overrides: true,
+	nl: "schrijver wijt het aan zichzelf", en: "writer blames themself",
+	rules: []rule{
+		{"per ongeluk, mijn .. fout|schuld, eigen fout|schuld, ligt aan mij, by mistake, my .. mistake|fault|bad, by accident, accidentally, my own fault, on me", -3},
 	},
 }
 
@@ -424,7 +526,10 @@ var senderGroups = []*group{
 	{
 		id: "sender", side: againstComplaint, cap: 2,
 		nl: "afzender is een administratie-, nieuwsbrief- of vacatureadres", en: "sender is a billing, newsletter or jobs address",
-		rules: []rule{{"factu*|invoice*|billing|debiteuren|crediteuren|accounts|administratie|boekhouding|finance|noreply|donotreply|nieuwsbrief|newsletter|news|marketing|mailing|promo|promotions|vacature*|jobs|careers|recruitment|sales|offerte*, no reply, do not reply", -2}},
+		rules: []rule{
+			{"noreply|donotreply|nieuwsbrief|newsletter|news|marketing|mailing|promo|promotions|vacature*|jobs|careers|recruitment, no reply, do not reply", -2},
+			{"factu*|invoice*|billing|debiteuren|credit|verkoop|sales|offerte*|orders", -1},
+		},
 	},
 }
 
@@ -432,7 +537,8 @@ var senderGroups = []*group{
 var textGroups = []*group{
 	explicit, dissatisfaction, grievance, redress, escalation,
 	denial, otherMeaning,
-	invoice, quoteRequest, newsletter, appointment, application, praise, question, administrative,
+	consequence, ownFault,
+	invoice, quoteRequest, newsletter, appointment, application, praise, question, administrative, thirdParty,
 }
 
 var (
