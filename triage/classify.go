@@ -163,8 +163,36 @@ func (c *collector) text(s string, where Where) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
-	c.add(textIndex.find(clauses(fold(s))), where)
+	cls, sentence := clauses(fold(s))
+	hits := textIndex.find(cls)
+	// A sentence that names someone else ("mijn werkgever", "the
+	// council") and does not address the organisation ("jullie", "your")
+	// is about someone else: its signals for a complaint do not count.
+	others := map[int]bool{}
+	for _, h := range hits {
+		if h.p.group == thirdParty {
+			others[sentence[h.clause]] = true
+		}
+	}
+	for i, words := range cls {
+		for _, w := range words {
+			if secondPerson[w] {
+				delete(others, sentence[i])
+			}
+		}
+	}
+	kept := hits[:0]
+	for _, h := range hits {
+		if h.p.group.side == forComplaint && others[sentence[h.clause]] {
+			continue
+		}
+		kept = append(kept, h)
+	}
+	c.add(kept, where)
 }
+
+// secondPerson are the words that address the organisation.
+var secondPerson = map[string]bool{"jullie": true, "uw": true, "u": true, "your": true, "you": true}
 
 // names matches a file name or address: words split at every non-letter.
 func (c *collector) names(s string, where Where, ix *index) {
@@ -212,14 +240,16 @@ func (c *collector) result() Result {
 	groups = append(groups, attachmentGroups...)
 	groups = append(groups, senderGroups...)
 	capOf := map[string]int{}
+	strongGroup := map[string]bool{}
 	for _, g := range groups {
 		capOf[g.id] = g.cap
+		strongGroup[g.id] = g.strong
 	}
 	// Strongest first, so that a cap cuts the weakest signals.
 	sort.SliceStable(c.signals, func(a, b int) bool { return abs(c.signals[a].Weight) > abs(c.signals[b].Weight) })
 	sum := map[string]int{}
 	var kept []Signal
-	score := 0
+	score, strong := 0, 0
 	for _, s := range c.signals {
 		w := s.Weight
 		if limit := capOf[s.Group]; limit > 0 {
@@ -234,11 +264,14 @@ func (c *collector) result() Result {
 		sum[s.Group] += w
 		s.Weight = w
 		score += w
+		if strongGroup[s.Group] {
+			strong += w
+		}
 		kept = append(kept, s)
 	}
 	r := Result{Score: score, Signals: kept}
 	switch {
-	case score >= ComplaintAt:
+	case score >= ComplaintAt && strong >= DoubtAt:
 		r.Verdict = Complaint
 	case score >= DoubtAt:
 		r.Verdict = Doubt

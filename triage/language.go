@@ -61,7 +61,8 @@ func Language(text string, offered []string) string {
 		lines = append(lines, b.forwarded...)
 	}
 	hits := make(map[string]int, len(offered))
-	for _, cl := range clauses(fold(strings.Join(lines, "\n"))) {
+	cls, _ := clauses(fold(strings.Join(lines, "\n")))
+	for _, cl := range cls {
 		for _, w := range cl {
 			for _, lang := range stopIndex[w] {
 				hits[lang]++

@@ -51,6 +51,10 @@ type group struct {
 	// overrides: the group's matches win over overlapping matches of
 	// groups that do not override.
 	overrides bool
+	// strong: the group says what a complaint is (explicit, dissatisfaction,
+	// grievance, escalation); a Complaint needs at least one strong signal.
+	// The others only support or weaken.
+	strong bool
 	// nl and en say, for the officer, what a match of this group means.
 	nl, en string
 	rules  []rule
@@ -62,7 +66,7 @@ type group struct {
 // alone is strong but not enough: "klacht" also occurs in questions about
 // the procedure and in other people's words.
 var explicit = &group{
-	id: "explicit", side: forComplaint, cap: 6,
+	id: "explicit", side: forComplaint, strong: true, cap: 6,
 	nl: "noemt zichzelf een klacht", en: "calls itself a complaint",
 	rules: []rule{
 		{"klacht*", 4},
@@ -90,7 +94,7 @@ var explicit = &group{
 // or the word complaint, may be about someone else ("the council is
 // ridiculous") and are doubt at most.
 var dissatisfaction = &group{
-	id: "dissatisfaction", side: forComplaint, cap: 4,
+	id: "dissatisfaction", side: forComplaint, strong: true, cap: 4,
 	nl: "uiting van ontevredenheid", en: "expression of dissatisfaction",
 	rules: []rule{
 		// Dutch
@@ -114,7 +118,7 @@ var dissatisfaction = &group{
 		{"slechtste", 3},
 		{"geschokt|verbijsterd|onthutst|verontwaardigd*|ontstemd|ontdaan, niet te geloven, de druppel, maat is vol, dit pik ik niet, niet over mijn kant, ik accepteer dit niet, niet akkoord, ga niet akkoord", 3},
 		{"chaos|puinhoop|rommeltje|wanprestatie|wanbeleid|nalatigheid, met een kluitje in het riet, afgepoeierd", 3},
-		{"ongemakkelijk|onprettig|onveilig|geschrokken, tot mijn schrik", 2},
+		{"ongemakkelijk|onprettig|onveilig|geschrokken, tot mijn schrik, niet prettig|fijn|leuk|oke|chic", 2},
 		{"niet .. aanraden|aanbevelen|aanbevolen, afraden|afgeraden", 3},
 		{"belazerd|bedrogen|opgelicht|beetgenomen|misleid|misleidend", 3},
 		{"in de steek gelaten, aan het lijntje, kastje naar de muur, niet serieus genomen", 3},
@@ -129,7 +133,7 @@ var dissatisfaction = &group{
 		{"not think .. fair|reasonable|right|acceptable|ok", 3},
 		{"unhappy|disappoint*|unacceptable|inacceptable|inexcusable|unreasonable|unfair", 3},
 		{"outrag*|appall*|disgrace*|disgust*|furious|angry|annoyed|irritated|upset|upsets|upsetting|livid", 3},
-		{"frustrat*, fed up, sick of, tired of", 3},
+		{"frustrat*, fed up, sick of, tired of, had enough", 3},
 		{"ridiculous|absurd|shocking|shocked|terrible|awful|horrible|atrocious|dreadful|pathetic|useless|worst", 3},
 		{"really|very|pretty|so .. poor, waste of .. time|money|day, below .. standard|par|expectations", 3},
 		{"uncomfortable|unsafe, surprised to", 2},
@@ -146,7 +150,7 @@ var dissatisfaction = &group{
 // grievance: a stated grievance about the service, the invoice or the
 // treatment: what went wrong, in the writer's words.
 var grievance = &group{
-	id: "grievance", side: forComplaint, cap: 6,
+	id: "grievance", side: forComplaint, strong: true, cap: 6,
 	nl: "beschrijft wat er misging (dienst, factuur of behandeling)", en: "states what went wrong (service, invoice or treatment)",
 	rules: []rule{
 		// Dutch: the service not delivered, late, or badly done
@@ -192,6 +196,15 @@ var grievance = &group{
 		{"lopen|loop|liepen .. mis|schade|inkomsten|omzet", 2},
 		{"gedrag van, het gedrag, opmerking over mijn", 2},
 		{"die|dat jullie|u .. geplaatst|geinstalleerd|gemonteerd|gemaakt|gelegd|gerepareerd|vervangen|geleverd", 1},
+		{"ging|gaat|liep .. mis, mis gegaan|gelopen, misgegaan|misgelopen", 2},
+		{"achter .. aan .. zitten|bellen|mailen, achteraan|aanzitten", 2},
+		{"had|hadden .. verwacht, op zijn minst|minste", 2},
+		{"niet waar .. voor betalen|betaal|betaald, niet .. voor betaald", 3},
+		{"sindsdien|sinds dien .. niets|niks|geen|niemand|nog|stil", 3},
+		{"dichte deur, voicemail, een bandje, antwoordapparaat, onbeantwoord|genegeerd", 2},
+		{"zonder .. behandeling|resultaat|antwoord|reactie .. naar huis|weg, kost|kostte .. mij|ons .. geld|omzet|inkomsten", 2},
+		{"half .. gedaan|af|werk, maar half", 2},
+		{"besteld .. gekregen|ontvangen|geleverd", 1},
 		// Dutch: the invoice
 		{"te veel .. gefactureerd|berekend|betaald|in|gerekend|afgeschreven|gedeclareerd|geincasseerd, teveel .. gefactureerd|berekend|betaald|in|gerekend|afgeschreven|gedeclareerd|geincasseerd", 3},
 		{"dubbel|dubbele|tweemaal|2x .. gefactureerd|berekend|afgeschreven|betaald|geincasseerd|gerekend|gedeclareerd|facturering|afschrijving|factuur, twee|2 keer .. gefactureerd|berekend|afgeschreven|betaald|geincasseerd|gerekend|gedeclareerd|op, gefactureerd|afgeschreven|geincasseerd|betaald|berekend .. dubbel|tweemaal|2x, gefactureerd|afgeschreven|geincasseerd|betaald|berekend .. twee|2 keer", 3},
@@ -210,7 +223,7 @@ var grievance = &group{
 		{"slecht|onheus .. behandeld|bejegend, slechte bejegening|behandeling, behandeld als, niet netjes|goed|correct|respectvol .. behandeld|geholpen|bejegend", 3},
 		// English: the service
 		{"did not .. show|showed|turn|turned up, never .. show|showed|turn|turned up, nobody .. showed|turned up, no one .. showed|turned up, not .. turn|turned up, no show", 3},
-		{"nobody|noone .. came|arrived|call|calls|called|rang|answered|told|informed|picked|gets|got, no one .. came|arrived|call|calls|called|rang|answered|told|informed|picked|gets|got", 3},
+		{"nobody|noone .. came|arrived|call|calls|called|rang|answered|told|tell|informed|picked|gets|got, no one .. came|arrived|call|calls|called|rang|answered|told|tell|informed|picked|gets|got", 3},
 		{"never .. came|arrived|delivered|replied|responded|answered|heard|called|rang|returned|gave|given", 3},
 		{"not .. delivered|arrived|fixed|repaired|resolved|solved|finished|completed|replied|responded|answered|received|happened|done|covered, not .. called|rang .. back, heard nothing, not heard .. anything|back", 3},
 		{"still .. not|no|waiting|broken|nothing|charged|billed|taking|slipping|leaking", 3},
@@ -237,6 +250,13 @@ var grievance = &group{
 		{"not|never .. mention|mentioned|tell|told|inform|informed", 2},
 		{"has|have not|hasn t improved, not improved", 2},
 		{"make sure|ensure .. not happen again, does not happen again, never happens again", 3},
+		{"went|gone|going wrong, keep|kept|keeps|constantly .. chasing|chase|asking, chase|chasing .. this|you|up", 2},
+		{"would .. have expected, at least .. expected|expect|message|call|apology", 2},
+		{"not what .. pay|paying|paid for", 3},
+		{"since then .. nothing|no|nobody|not, go|goes|went .. unanswered, unanswered, voicemail, locked door", 2},
+		{"without .. being seen|treated|an answer|a reply, costing .. me|us .. money, cost .. me|us .. money|business", 2},
+		{"only half .. done|finished, half done|finished", 2},
+		{"ordered .. received|got|sent", 1},
 		// English: the invoice
 		{"charged|billed|invoiced|debited .. twice|double|incorrectly|wrongly, charged|billed|invoiced .. too much, charged|billed|invoiced .. for .. never|not|cancelled", 3},
 		{"double charged|billed|charge|billing, overcharged|overbilled|overcharging|overcharge", 3},
@@ -273,16 +293,17 @@ var redress = &group{
 		{"op jullie|uw|eigen kosten, voor jullie|uw|je rekening, zonder extra kosten, zonder .. te betalen, niet .. hoef|hoeven te betalen, kosteloos|gratis .. annuleren|herstellen|oplossen|overdoen, kosten .. laten vervallen|kwijtschelden|terugdraaien", 2},
 		{"gesprek met .. leidinggevende|manager|directie|eigenaar|praktijkhouder|locatiemanager|directeur|teamleider, door de|een .. leidinggevende|manager|directie|eigenaar|praktijkhouder|directeur", 2},
 		{"verklaring|uitleg .. voor|waarom", 1},
+		{"vind|vinden .. dat .. jullie|u .. moeten|moet|zouden, gratis .. terug|herstellen|overdoen|opnieuw, ga ervan uit dat .. niet .. rekening|betalen|betaal, praktijkhouder|leidinggevende|directie|eigenaar .. spreken|praten, reactie op, waar ik aan toe ben", 2},
 		{"refund*|reimburs*|compensat*|apolog*, money back, credit note", 2},
 		{"put|make .. right, sort this out, corrected|correction|correct invoice, at your expense, at no cost, free of charge, without charging, waive|waived", 2},
 		{"i|we .. expect|demand|insist", 2},
-		{"speak|talk .. to .. manager|owner|director|someone in charge", 2},
+		{"speak|talk .. to|with .. manager|owner|director|someone in charge, practice manager, you should|must .. replace|fix|refund|repair|redo|pay|reimburse, for free, assume .. not .. charged|charge|pay, where i stand, firm date", 2},
 	},
 }
 
 // escalation: the writer threatens to take the matter further.
 var escalation = &group{
-	id: "escalation", side: forComplaint, cap: 3,
+	id: "escalation", side: forComplaint, strong: true, cap: 3,
 	nl: "dreigt de zaak verder te brengen", en: "threatens to take the matter further",
 	rules: []rule{
 		{"advocaat .. inschakelen|ingeschakeld, juridische stappen|actie, naar de rechter, rechtsbijstand|geschillencommissie|consumentenbond|ombudsman|tuchtcollege|ingebrekestelling|aansprakelijk*, in gebreke", 3},
@@ -330,7 +351,7 @@ var otherMeaning = &group{
 		{"ik ben|was .. niet gekomen|verschenen, ik .. vergeten, ik ben .. vergeten, mijn excuses, excuses voor, excuses dat, sorry .. ongemak|laat, teleurgesteld in mezelf|mijzelf, ik maakte .. fout", 0},
 		{"i .. did not .. turn|show up, i .. forgot, my apologies, apologies for, sorry for .. inconvenience, disappointed with|in myself, i made .. mistake", 0},
 		// medical complaints (a physiotherapist's or coach's mailbox)
-		{"klachten|klacht aan|in|bij|van .. knie|rug|nek|schouder|schouders|hoofd|buik|hand|voet|been|benen|heup|pols|arm|armen|spieren|gewrichten|ogen|lichaam", 0},
+		{"klachten aan|in mijn|de|het, klachten|klacht aan|in|bij|van .. knie|knieen|rug|onderrug|bovenrug|nek|schouder|schouders|elleboog|hoofd|buik|maag|darmen|hand|handen|vingers|voet|voeten|enkel|been|benen|heup|pols|arm|armen|spieren|gewrichten|ogen|oren|kaak|borst|lichaam", 0},
 		{"klachten .. minder|verminderd|weg|verdwenen|verergerd|toegenomen", 0},
 		{"lichamelijke|fysieke|medische|psychische|chronische|spier|gewrichts|stress|burn|burnout|pijn .. klachten|klacht", 0},
 		// idioms and boilerplate
@@ -362,7 +383,21 @@ var invoice = &group{
 		{"payment .. due|terms|reminder, due date, amount due, balance due, total due, outstanding balance|amount|invoice, overdue, invoice date", -3},
 		{"kindly .. pay|settle|remit|arrange, payable to, remittance, bank details", -3},
 		{"invoice number, within # days", -1},
+
 		{"if .. you .. already paid", -3},
+	},
+}
+
+// creditor: a supplier demanding payment, in the words only a creditor
+// uses ("ons incassobureau", "wij hebben uw betaling niet ontvangen"). A
+// customer who objects to a reminder speaks of "uw aanmaning".
+var creditor = &group{
+	id: "creditor", side: againstComplaint, cap: 6,
+	nl: "betalingsherinnering of aanmaning van een schuldeiser", en: "a creditor's payment reminder or demand",
+	rules: []rule{
+		{"wij|we .. geen|niet .. betaling|bedrag .. ontvangen, betaling .. niet|nog niet|nog steeds niet .. ontvangen, betaling van|voor .. factuur", -3},
+		{"ons|onze .. incassobureau|deurwaarder, uit handen, dragen .. vordering|over aan, vordering, aanmaning|sommatie", -4},
+		{"not received .. payment, payment .. not .. received, our .. collection agency|debt collector, pass .. debt|account .. to, final demand|notice, debt collection", -4},
 	},
 }
 
@@ -375,10 +410,10 @@ var quoteRequest = &group{
 		{"offerteaanvraag|prijsopgave|prijsindicatie|kostenraming|kostenindicatie|vrijblijvend*, offerte .. aanvragen|opvragen|maken|sturen, graag .. offerte", -3},
 		{"wat kost|kosten, hoeveel kost*, wat zijn .. kosten|tarieven|prijzen, wat rekenen, wat .. tarief is|zijn", -3},
 		{"tarief|tarieven|prijslijst", -1},
-		{"informatie over, meer informatie, interesse in, geinteresseerd in, nieuwe klanten|klant|cliënten, nemen jullie|u .. aan", -2},
-		{"request|get|send|need|give .. quote|quotation|estimate|proposal, how much, what .. cost|costs, what .. charge for, your fees|rates", -3},
+		{"informatie over, meer informatie, interesse in, geinteresseerd in, nieuwe klanten|klant|cliënten|cliënt, nemen jullie|u .. aan, plek|ruimte .. voor .. nieuwe|mij|cliënt, prijs .. opgeven", -2},
+		{"request|get|send|need|give .. quote|quotation|estimate|proposal, how much .. cost|costs|is it|would it|do you charge|does it|will it, what .. cost|costs, what .. charge for, your fees|rates, give .. price", -3},
 		{"quote|quotation|estimate|pricing, price list", -1},
-		{"interested in, more information, information about, new clients|customers, taking on", -2},
+		{"interested in, more information, information about, new client|clients|customer|customers, taking on, space|room|capacity .. for .. new|me", -2},
 	},
 }
 
@@ -448,9 +483,8 @@ var question = &group{
 	nl: "vraag om informatie", en: "question or request for information",
 	rules: []rule{
 		{"ik heb een vraag, vraagje, ik vroeg me af, is het mogelijk", -2},
-		{"zou ik .. kunnen|mogen, kan ik, kunnen wij|we, kunt|kun|kunnen .. u|je|jullie .. vertellen|informeren|aangeven|sturen|toesturen|mailen", -1},
+
 		{"i have a question, quick question, i was wondering, is it possible, do you offer", -2},
-		{"can|could i, can we, could|can .. you .. tell|send|advise", -1},
 	},
 }
 
@@ -471,8 +505,8 @@ var thirdParty = &group{
 	id: "third-party", side: againstComplaint, cap: 3,
 	nl: "gaat over een ander dan de organisatie", en: "about someone other than the organisation",
 	rules: []rule{
-		{"vorige|vorig|oude|huidige .. boekhouder|accountant|aannemer|leverancier|installateur|bedrijf|kantoor|coach|praktijk|therapeut|garage, mijn buurman|buurvrouw|buren, niet door jullie|u", -3},
-		{"previous|former|current|old .. accountant|builder|contractor|supplier|installer|company|firm|provider|coach|practice|garage, my neighbour|neighbours|neighbor, not by you", -3},
+		{"vorige|vorig|oude|huidige .. boekhouder|accountant|aannemer|leverancier|installateur|bedrijf|kantoor|coach|praktijk|therapeut|garage, mijn|onze .. werkgever|leidinggevende|baas|manager|collega|collegas|huisbaas|verhuurder|buurman|buurvrouw|buren|verzekeraar|ex|school, niet door jullie|u", -1},
+		{"previous|former|current|old .. accountant|builder|contractor|supplier|installer|company|firm|provider|coach|practice|garage, my|our .. employer|manager|boss|colleague|colleagues|landlord|neighbour|neighbours|neighbor|insurer|ex|school, not by you", -1},
 	},
 }
 
@@ -487,13 +521,33 @@ var consequence = &group{
 	},
 }
 
+// context: weak cues that a message reports something that went wrong:
+// a promise or expectation, time passing, money paid, the organisation's
+// people, a bad result, repetition, past contentment ("always happy, but").
+// Each is common in other mail too; together they support a signal of the
+// strong groups, never make a complaint on their own.
+var context = &group{
+	id: "context", side: forComplaint, cap: 3,
+	nl: "context van iets dat misging", en: "context of something that went wrong",
+	rules: []rule{
+		{"beloofd|toegezegd|verzekerd, zou worden, was|were .. told, promised|assured", 1},
+		{"verwacht|verwachtte|verwachten|expected", 1},
+		{"sindsdien|inmiddels, nu al, since then, by now, it s now", 1},
+		{"betaald|aanbetaald|vooruitbetaald|paid, up front, in advance", 1},
+		{"jullie|uw .. monteur|medewerker|medewerkers|collega|mensen|personeel|bezorger|bezorgers|instructeur|therapeut|coach|trainer|schilder|schilders|hovenier|assistente|receptie|uitvoerder|helpdesk, your .. engineer|staff|colleague|fitter|fitters|driver|drivers|instructor|therapist|coach|trainer|receptionist|reception|team|technician|decorator|decorators|gardener|helpdesk|movers", 1},
+		{"scheef|los|doodgegaan|dood|mis|verkeerd|verkeerde|uneven|crooked|died|dead|loose|wrong", 1},
+		{"steeds|telkens, elke|iedere keer, every|each time, keep|kept", 1},
+		{"altijd .. tevreden|blij .. geweest|maar, always .. happy|satisfied|pleased .. but|been", 1},
+	},
+}
+
 // ownFault: the writer blames themself ("per ongeluk", "my mistake"); what
 // went wrong is then not the organisation's doing.
 var ownFault = &group{
 	id: "own-fault", side: againstComplaint, cap: 3, overrides: true,
 	nl: "schrijver wijt het aan zichzelf", en: "writer blames themself",
 	rules: []rule{
-		{"per ongeluk, mijn .. fout|schuld, eigen fout|schuld, ligt aan mij, by mistake, my .. mistake|fault|bad, by accident, accidentally, my own fault, on me", -3},
+		{"ik|heb|had .. per ongeluk, per ongeluk .. ik|mijn, mijn .. fout|schuld, eigen fout|schuld, ligt aan mij, i .. by mistake|accidentally|by accident, my .. mistake|fault|bad, my own fault", -3},
 	},
 }
 
@@ -537,8 +591,8 @@ var senderGroups = []*group{
 var textGroups = []*group{
 	explicit, dissatisfaction, grievance, redress, escalation,
 	denial, otherMeaning,
-	consequence, ownFault,
-	invoice, quoteRequest, newsletter, appointment, application, praise, question, administrative, thirdParty,
+	consequence, context, ownFault,
+	invoice, creditor, quoteRequest, newsletter, appointment, application, praise, question, administrative, thirdParty,
 }
 
 var (

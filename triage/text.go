@@ -61,19 +61,21 @@ var contractions = strings.NewReplacer(
 	"ain't", "is not", "n't", " not",
 )
 
-// clauses splits folded text into clauses of words. A clause ends at
-// punctuation followed by a space or the end (". , ; : ! ?", brackets) and at
-// a blank line; a single line break is a hard wrap and joins. Words are runs
-// of letters and digits; other characters (hyphen, slash, apostrophe) split
-// words without ending the clause. Rules match within one clause, so "niet"
-// in one sentence never negates "tevreden" in the next.
-func clauses(folded string) [][]string {
+// clauses splits folded text into clauses of words, and says for each
+// clause which sentence it belongs to. A clause ends at punctuation followed
+// by a space or the end (". , ; ! ?", brackets) and at a blank line; a
+// sentence ends at ". ! ?" and at a blank line. A single line break is a
+// hard wrap and joins. Words are runs of letters and digits; other
+// characters (hyphen, slash, apostrophe) split words without ending the
+// clause. Rules match within one clause, so "niet" in one sentence never
+// negates "tevreden" in the next.
+func clauses(folded string) (cls [][]string, sentence []int) {
 	s := contractions.Replace(folded)
 	var (
-		out    [][]string
 		cur    []string
 		word   strings.Builder
 		prevNL bool
+		sent   int
 	)
 	flushWord := func() {
 		if word.Len() > 0 {
@@ -81,11 +83,15 @@ func clauses(folded string) [][]string {
 			word.Reset()
 		}
 	}
-	flushClause := func() {
+	flushClause := func(endsSentence bool) {
 		flushWord()
 		if len(cur) > 0 {
-			out = append(out, cur)
+			cls = append(cls, cur)
+			sentence = append(sentence, sent)
 			cur = nil
+		}
+		if endsSentence {
+			sent++
 		}
 	}
 	for i, r := range s {
@@ -100,21 +106,24 @@ func clauses(folded string) [][]string {
 			continue
 		case r == '\n':
 			if prevNL {
-				flushClause()
+				flushClause(true)
 			}
 			flushWord()
 			prevNL = true
 			continue
-		case r == '.' || r == ',' || r == ':':
-			// "2.000", "€ 1.250,00", "www.example.nl" and "10:30" do not
-			// end a clause; a mark before a space does.
+		case r == '.' || r == ',':
+			// "2.000", "€ 1.250,00" and "www.example.nl" do not end a
+			// clause; a mark before a space does. A colon never does:
+			// "Sindsdien: niets."
 			if next == ' ' || next == '\n' || next == '\r' || next == '\t' || next == '"' || next == ')' || next == '.' || next == ',' || next == '!' || next == '?' {
-				flushClause()
+				flushClause(r == '.')
 			} else {
 				flushWord()
 			}
-		case r == ';' || r == '!' || r == '?' || r == '(' || r == ')' || r == '[' || r == ']' || r == '"':
-			flushClause()
+		case r == '!' || r == '?':
+			flushClause(true)
+		case r == ';' || r == '(' || r == ')' || r == '[' || r == ']' || r == '"':
+			flushClause(false)
 		case r == '\r':
 			continue
 		default:
@@ -124,8 +133,8 @@ func clauses(folded string) [][]string {
 			prevNL = false
 		}
 	}
-	flushClause()
-	return out
+	flushClause(true)
+	return cls, sentence
 }
 
 // body is a message text split into what its author wrote and what they
