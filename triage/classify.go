@@ -163,32 +163,56 @@ func (c *collector) text(s string, where Where) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
-	cls, sentence := clauses(fold(s))
-	hits := textIndex.find(cls)
+	cls := clauses(fold(s))
+	hits := textIndex.find(words(cls))
 	// A sentence that names someone else ("mijn werkgever", "the
 	// council") and does not address the organisation ("jullie", "your")
 	// is about someone else: its signals for a complaint do not count.
 	others := map[int]bool{}
 	for _, h := range hits {
 		if h.p.group == thirdParty {
-			others[sentence[h.clause]] = true
+			others[cls[h.clause].sentence] = true
 		}
 	}
-	for i, words := range cls {
-		for _, w := range words {
+	for _, cl := range cls {
+		for _, w := range cl.words {
 			if secondPerson[w] {
-				delete(others, sentence[i])
+				delete(others, cl.sentence)
 			}
 		}
 	}
 	kept := hits[:0]
 	for _, h := range hits {
-		if h.p.group.side == forComplaint && others[sentence[h.clause]] {
+		cl := cls[h.clause]
+		if h.p.group.side == forComplaint && (others[cl.sentence] || readerQuestion(cl)) {
 			continue
 		}
 		kept = append(kept, h)
 	}
 	c.add(kept, where)
+}
+
+// readerQuestion reports whether a clause is a short question put to the
+// reader, as footers and advertising ask them ("Niet tevreden?", "Unhappy
+// with your bill?"): at most six words, none of them the writer's own ("ik",
+// "my"). A complainant's question speaks of themself ("Why does nobody call
+// me back?").
+func readerQuestion(cl clause) bool {
+	if !cl.question || len(cl.words) > 6 {
+		return false
+	}
+	for _, w := range cl.words {
+		if firstPerson[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// firstPerson are the words with which a writer speaks of themself.
+var firstPerson = map[string]bool{
+	"ik": true, "mij": true, "me": true, "mijn": true, "wij": true, "we": true, "ons": true, "onze": true,
+	"i": true, "my": true, "our": true, "us": true,
 }
 
 // secondPerson are the words that address the organisation.

@@ -204,5 +204,6 @@ func TestLabelled(t *testing.T) {
 var labelledSets = []struct{ name, dir string }{
 	{"development (written with the rules)", "testdata/labelled"},
 	{"held-out 1 (written after the first freeze, development data since)", "testdata/heldout1"},
-	{"held-out 2 (written after the second freeze)", "testdata/heldout"},
+	{"held-out 2 (written after the second freeze, development data since)", "testdata/heldout2"},
+	{"held-out 3 (written after the third freeze)", "testdata/heldout"},
 }

@@ -61,9 +61,8 @@ func Language(text string, offered []string) string {
 		lines = append(lines, b.forwarded...)
 	}
 	hits := make(map[string]int, len(offered))
-	cls, _ := clauses(fold(strings.Join(lines, "\n")))
-	for _, cl := range cls {
-		for _, w := range cl {
+	for _, cl := range clauses(fold(strings.Join(lines, "\n"))) {
+		for _, w := range cl.words {
 			for _, lang := range stopIndex[w] {
 				hits[lang]++
 			}

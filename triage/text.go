@@ -61,15 +61,22 @@ var contractions = strings.NewReplacer(
 	"ain't", "is not", "n't", " not",
 )
 
+// clause is a run of words between punctuation.
+type clause struct {
+	words    []string
+	sentence int  // index of the sentence the clause belongs to
+	question bool // the clause ends with "?"
+}
+
 // clauses splits folded text into clauses of words, and says for each
-// clause which sentence it belongs to. A clause ends at punctuation followed
+// clause which sentence it belongs to and whether it is a question. A clause ends at punctuation followed
 // by a space or the end (". , ; ! ?", brackets) and at a blank line; a
 // sentence ends at ". ! ?" and at a blank line. A single line break is a
 // hard wrap and joins. Words are runs of letters and digits; other
 // characters (hyphen, slash, apostrophe) split words without ending the
 // clause. Rules match within one clause, so "niet" in one sentence never
 // negates "tevreden" in the next.
-func clauses(folded string) (cls [][]string, sentence []int) {
+func clauses(folded string) (cls []clause) {
 	s := contractions.Replace(folded)
 	var (
 		cur    []string
@@ -83,11 +90,10 @@ func clauses(folded string) (cls [][]string, sentence []int) {
 			word.Reset()
 		}
 	}
-	flushClause := func(endsSentence bool) {
+	flushClause := func(endsSentence bool, question bool) {
 		flushWord()
 		if len(cur) > 0 {
-			cls = append(cls, cur)
-			sentence = append(sentence, sent)
+			cls = append(cls, clause{words: cur, sentence: sent, question: question})
 			cur = nil
 		}
 		if endsSentence {
@@ -106,7 +112,7 @@ func clauses(folded string) (cls [][]string, sentence []int) {
 			continue
 		case r == '\n':
 			if prevNL {
-				flushClause(true)
+				flushClause(true, false)
 			}
 			flushWord()
 			prevNL = true
@@ -116,14 +122,14 @@ func clauses(folded string) (cls [][]string, sentence []int) {
 			// clause; a mark before a space does. A colon never does:
 			// "Sindsdien: niets."
 			if next == ' ' || next == '\n' || next == '\r' || next == '\t' || next == '"' || next == ')' || next == '.' || next == ',' || next == '!' || next == '?' {
-				flushClause(r == '.')
+				flushClause(r == '.', false)
 			} else {
 				flushWord()
 			}
 		case r == '!' || r == '?':
-			flushClause(true)
+			flushClause(true, r == '?')
 		case r == ';' || r == '(' || r == ')' || r == '[' || r == ']' || r == '"':
-			flushClause(false)
+			flushClause(false, false)
 		case r == '\r':
 			continue
 		default:
@@ -133,8 +139,17 @@ func clauses(folded string) (cls [][]string, sentence []int) {
 			prevNL = false
 		}
 	}
-	flushClause(true)
-	return cls, sentence
+	flushClause(true, false)
+	return cls
+}
+
+// words returns the words of each clause.
+func words(cls []clause) [][]string {
+	out := make([][]string, len(cls))
+	for i, c := range cls {
+		out[i] = c.words
+	}
+	return out
 }
 
 // body is a message text split into what its author wrote and what they
