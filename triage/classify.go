@@ -184,12 +184,57 @@ func (c *collector) text(s string, where Where) {
 	kept := hits[:0]
 	for _, h := range hits {
 		cl := cls[h.clause]
-		if h.p.group.side == forComplaint && (others[cl.sentence] || readerQuestion(cl)) {
+		if h.p.group.side == forComplaint && others[cl.sentence] {
+			continue
+		}
+		if (h.p.group == explicit || h.p.group == dissatisfaction) && readerQuestion(cl) {
 			continue
 		}
 		kept = append(kept, h)
 	}
 	c.add(kept, where)
+	if where == InText || where == InForward {
+		c.narrativeSignal(cls, where)
+	}
+}
+
+// narrativeSignal weighs how the text is told: many negations and contrast
+// words, in a text that addresses the organisation.
+func (c *collector) narrativeSignal(cls []clause, where Where) {
+	neg, con, addressed := 0, 0, false
+	for _, cl := range cls {
+		for _, w := range cl.words {
+			switch {
+			case negationWords[w]:
+				neg++
+			case contrastWords[w]:
+				con++
+			case secondPerson[w]:
+				addressed = true
+			}
+		}
+	}
+	if !addressed {
+		return
+	}
+	w := 0
+	if neg >= negationsFor {
+		w++
+	}
+	if neg >= 2*negationsFor {
+		w++
+	}
+	if con >= contrastsFor {
+		w++
+	}
+	if w == 0 {
+		return
+	}
+	c.signals = append(c.signals, Signal{
+		Group: narrative.id, Where: where, Weight: w,
+		Found:    fmt.Sprintf("%dx niet/not, %dx maar/but", neg, con),
+		ReasonNL: narrative.nl, ReasonEN: narrative.en,
+	})
 }
 
 // readerQuestion reports whether a clause is a short question put to the
@@ -263,6 +308,7 @@ func (c *collector) result() Result {
 	groups = append(groups, textGroups...)
 	groups = append(groups, attachmentGroups...)
 	groups = append(groups, senderGroups...)
+	groups = append(groups, narrative)
 	capOf := map[string]int{}
 	strongGroup := map[string]bool{}
 	for _, g := range groups {

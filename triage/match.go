@@ -15,7 +15,9 @@ import (
 //	stem*       any word starting with stem (at least three letters), for
 //	            inflections: "teleurgesteld*" also matches "teleurgestelde"
 //	#           a number: "2", "3x", "2e"
-//	a|b*|#      any of the alternatives (single words)
+//	a|b*|#      any of the alternatives, each a single word: "geen
+//	            reactie|antwoord" is "geen" followed by one of the two;
+//	            "a|b c" is (a or b) followed by c, never a or "b c"
 //	..          up to maxGap arbitrary words ("niet .. tevreden" matches
 //	            "niet tevreden" and "niet erg tevreden"); never first or last
 //	^           (first only) the match starts a clause: "^ als u .. klacht*"

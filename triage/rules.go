@@ -114,7 +114,7 @@ var dissatisfaction = &group{
 		{"jammer", 1},
 		{"ben|zijn het .. zat|beu, echt|behoorlijk|helemaal|goed|flink|spuug zat|beu, spuugzat|kotsbeu|strontziek, klaar mee", 3},
 		{"wat is dit nou, dit kan echt niet, dit kan toch niet, kan .. niet langer, kan zo niet, slaat nergens op, te gek voor woorden, geen woorden voor", 3},
-		{"zo ga je niet .. om, zo behandel je, geen manier van doen, geen manier om, hoort niet|niet bij, onder de maat|verwachting", 3},
+		{"zo ga je niet .. om, zo behandel je, geen manier van doen, geen manier om, hoort niet, onder de maat|verwachting", 3},
 		{"slechtste", 3},
 		{"geschokt|verbijsterd|onthutst|verontwaardigd*|ontstemd|ontdaan, niet te geloven, de druppel, maat is vol, dit pik ik niet, niet over mijn kant, ik accepteer dit niet, niet akkoord, ga niet akkoord", 3},
 		{"chaos|puinhoop|rommeltje|wanprestatie|wanbeleid|nalatigheid, met een kluitje in het riet, afgepoeierd", 3},
@@ -129,7 +129,7 @@ var dissatisfaction = &group{
 		{"voel|voelde|voelen me|mij|ons .. niet gehoord, voel|voelde|voelen me|mij|ons .. genegeerd|afgescheept", 3},
 		{"vertrouwen .. geschaad|beschaamd|kwijt|weg|geschonden, geen vertrouwen meer", 3},
 		{"niet mee eens, niet eens met, ben het .. oneens", 3},
-		{"iets kwijt, wil .. aankaarten, snap er niks|niets van, past niet bij, dit is niet wat", 2},
+		{"iets kwijt, wil .. aankaarten, snap er niks|niets van, past niet bij, dit is niet wat, begrijp|snap .. niet .. hoe|waarom, verdrietig", 2},
 		{"hoe .. heeft kunnen gebeuren, hoe kan dit|het .. gebeuren", 2},
 		// English
 		{"dissatisf*|unsatisf*", 3},
@@ -151,7 +151,7 @@ var dissatisfaction = &group{
 		{"not taken seriously, fobbed off, run around, pillar to post, no way to treat", 3},
 		{"trust .. breached|broken|betrayed|lost|damaged", 3},
 		{"do not .. agree, disagree", 2},
-		{"how .. could .. happen, how .. this happened", 2},
+		{"how .. could .. happen, how .. this happened, do not understand how|why, sad", 2},
 	},
 }
 
@@ -168,7 +168,7 @@ var grievance = &group{
 		{"niet .. teruggebeld|gereageerd|teruggemaild|beantwoord|geantwoord, niemand .. gebeld|gemaild|gevraagd|geinformeerd", 3},
 		{"niet .. verstuurd|opgestuurd|teruggestort|terugbetaald|verwerkt|gecorrigeerd", 3},
 		{"niet komen opdagen, niet op komen dagen, kwam|kwamen|komt .. niet opdagen", 3},
-		{"niemand .. gekomen|kwam|verschenen|opgedaagd|gereageerd|teruggebeld|opgenomen|opnam|opneemt|gezien|gemeld|gezegd, niemand .. terug, belt|mailt|reageert .. niemand", 3},
+		{"niemand .. gekomen|geweest|kwam|verschenen|opgedaagd|gereageerd|teruggebeld|opgenomen|opnam|opneemt|gezien|gemeld|gezegd, niemand .. terug, belt|mailt|reageert .. niemand", 3},
 		{"nog steeds|altijd .. niet|niets|niks|geen|kapot|over|hetzelfde, nog niets|niks .. ontvangen|gehoord|vernomen|gezien", 3},
 		{"nooit .. gereageerd|teruggebeld|antwoord|reactie|geleverd|gekomen|verstuurd|ontvangen|gehad|toestemming", 3},
 		{"geen reactie|antwoord|terugkoppeling|toestemming, geen .. overleg", 2},
@@ -195,7 +195,7 @@ var grievance = &group{
 		{"fouten", 1},
 		{"bleek .. geen|niet|maar|nauwelijks, terwijl dat|het|er .. wel", 2},
 		{"hetzelfde als ervoor|eerst|daarvoor|voorheen, zelfde probleem, probleem .. niet verholpen|opgelost", 3},
-		{"werkt|werkte|werkten|doet|deed .. niet|het niet", 1},
+		{"werkt|werkte|werkten|doet|deed .. niet", 1},
 		{"verkeerd* .. geleverd|uitgevoerd|gedaan|geinstalleerd|gemonteerd|gestuurd|geadviseerd|berekend|gefactureerd", 3},
 		{"vergeten", 1},
 		{"klopt|klopte|kloppen .. niet|niks|niets", 2},
@@ -217,9 +217,23 @@ var grievance = &group{
 		{"voor .. betaald .. en|maar|terwijl", 2},
 		{"verkeerd|fout .. gespeld|geschreven|vermeld|genoteerd", 2},
 		{"verzekerd|beloofd|gezegd|toegezegd .. zou|zouden .. worden .. aangepast|gecorrigeerd|opgelost|hersteld|gerepareerd", 3},
-		{"niet .. gemeld|doorgegeven|verteld|laten weten", 3},
+		{"niet .. gemeld|doorgegeven|verteld, niet .. laten weten", 3},
+		{"kunnen|kan .. niet .. gebruiken|accepteren, niet accepteren", 3},
+		{"voor .. niks|niets, voor een halve|half", 3},
+		{"tweede|derde|vierde|vijfde .. op rij", 3},
+		{"onverrichter zake, voor een dichte deur", 3},
+		{"gewoon|toch .. afgeschreven|gefactureerd|geincasseerd|doorgelopen", 2},
+		{"op|met zijn|haar .. telefoon", 2},
+		{"gebeurt|gebeurde .. niets|niks, niets|niks .. gedaan", 3},
+		{"nergens .. contract|offerte|afspraak|afspraken|overeenkomst, staat|staan .. niet in .. contract|offerte|overeenkomst", 3},
+		{"omzet|klanten|inkomsten|bestellingen .. gemist|misgelopen|verloren", 2},
+		{"krijg|kreeg .. niet te pakken, niet bereikbaar", 2},
+		{"volgens .. contract|afspraak|offerte|overeenkomst .. zou|zouden", 2},
+		{"niet .. vooruitgegaan|vooruit|verbeterd, niet .. beter geworden", 2},
+		{"niet goed .. verzorgd|behandeld|geholpen|uitgevoerd|gedaan|afgewerkt|schoongemaakt", 3},
+		{"ligt|lag .. plat, geschrapt|afgelast", 2},
 		{"niet waar .. voor betalen|betaal|betaald, niet .. voor betaald", 3},
-		{"sindsdien|sinds dien .. niets|niks|geen|niemand|nog|stil", 3},
+		{"sindsdien .. niets|niks|geen|niemand|nog|stil, sinds dien .. niets|niks|geen|niemand|nog|stil", 3},
 		{"dichte deur, voicemail, een bandje, antwoordapparaat, onbeantwoord|genegeerd", 2},
 		{"zonder .. behandeling|resultaat|antwoord|reactie .. naar huis|weg, kost|kostte .. mij|ons .. geld|omzet|inkomsten", 2},
 		{"half .. gedaan|af|werk, maar half", 2},
@@ -267,24 +281,36 @@ var grievance = &group{
 		{"called|phoned|emailed|asked|chased|contacted .. repeatedly|twice, called|phoned|emailed|asked|chased|contacted .. #|several|many|multiple|three|four|five|numerous times", 3},
 		{"took|taken|take .. day|morning|afternoon .. off", 2},
 		{"not|never .. mention|mentioned|tell|told|inform|informed", 2},
-		{"has|have not|hasn t improved, not improved", 2},
+		{"has|have not improved, not improved", 2},
 		{"make sure|ensure .. not happen again, does not happen again, never happens again", 3},
 		{"went|gone|going wrong, keep|kept|keeps|constantly .. chasing|chase|asking, chase|chasing .. this|you|up", 2},
 		{"would .. have expected, at least .. expected|expect|message|call|apology, would have liked|appreciated|preferred, should have", 2},
-		{"nobody|no one .. asked, without asking|consulting, only .. told|informed, only when i asked", 3},
-		{"could not|unable to .. find|fix|repair|solve|help|sort", 3},
+		{"nobody .. asked, no one .. asked, without asking|consulting, only .. told|informed, only when i asked", 3},
+		{"could not .. find|fix|repair|solve|help|sort, unable to .. find|fix|repair|solve|help|sort", 3},
 		{"been out|back|round .. twice|times, came .. back|out .. twice", 2},
-		{"that|which .. was not|were not .. there", 3},
+		{"that|which .. was|were not .. there", 3},
 		{"ran out, was gone, not enough, too little", 2},
 		{"only .. the following|next .. day|afternoon|morning|week", 2},
-		{"no .. replacement|catch up|alternative", 2},
+		{"no .. replacement|alternative, no .. catch up", 2},
 		{"paid for .. and|but|yet", 2},
 		{"spelled|spelt|written .. wrong|wrongly|incorrectly, misspelled|misspelt", 2},
 		{"assured|promised|told .. would be .. corrected|fixed|sorted|changed|resolved|repaired", 3},
-		{"not .. reported|passed on", 3},
+		{"not .. reported, not .. passed on", 3},
+		{"can not|cannot .. use|accept, could not .. use|accept", 3},
+		{"for nothing, for half", 3},
+		{"second|third|fourth|fifth .. running, in a row", 3},
+		{"empty handed", 3},
+		{"on|with his|her .. phone", 2},
+		{"nothing .. happens|happened|done", 3},
+		{"not .. in .. contract|quote|agreement", 3},
+		{"lost|missed .. business|customers|orders|income|sales", 2},
+		{"get hold of, can not reach, could not reach", 2},
+		{"meant|supposed .. to .. respond|reply|arrive|come|deliver|finish", 2},
+		{"not .. properly .. looked|cared|done|finished|cleaned|treated, not looked after", 3},
+		{"is|are|was|were|has|have .. wrong|incorrect, come out .. wrong|purple|different, called off, down since", 2},
 		{"not what .. pay|paying|paid for", 3},
 		{"since then .. nothing|no|nobody|not, go|goes|went .. unanswered, unanswered, voicemail, locked door", 2},
-		{"without .. being seen|treated|an answer|a reply, costing .. me|us .. money, cost .. me|us .. money|business", 2},
+		{"without being seen|treated, without .. answer|reply, costing .. me|us .. money, cost .. me|us .. money|business", 2},
 		{"only half .. done|finished, half done|finished", 2},
 		{"ordered .. received|got|sent", 1},
 		// English: the invoice
@@ -313,10 +339,10 @@ var redress = &group{
 	id: "redress", side: forComplaint, cap: 3,
 	nl: "vraagt om herstel (geld terug, vergoeding, excuses)", en: "asks for redress (refund, compensation, apology)",
 	rules: []rule{
-		{"geld|aanbetaling|borg|bedrag|deel terug, mijn geld, terugbetal*|terugstort*|restitutie|compensatie|schadevergoeding|vergoeding|vergoed|crediteren|creditnota|creditfactuur, terug storten|betalen, wil|willen .. terug", 2},
+		{"geld|aanbetaling|borg|bedrag|deel terug, mijn geld, terugbetal*|terugstort*|terugboek*|restitutie|compensatie|schadevergoeding|vergoeding|vergoed|crediteren|creditnota|creditfactuur, terug storten|betalen, wil|willen .. terug", 2},
 		{"excuses|verontschuldiging*", 2},
 		{"rechtzetten|rechtgezet|goedmaken|corrigeren|correctie|gecorrigeerde|herstel*, recht zetten, goed maken, repair|fix .. damage", 2},
-		{"in het vervolg|voortaan|in de toekomst .. voorkomen|aanpakken|anders, in future|in the future, prevent .. again, hoe .. oplossen, how .. resolve", 2},
+		{"in het vervolg .. voorkomen|aanpakken|anders, voortaan .. voorkomen|aanpakken|anders, in de toekomst .. voorkomen|aanpakken|anders, in future, in the future, prevent .. again, hoe .. oplossen, how .. resolve", 2},
 		{"aanpassen, beter kan|moet, dit moet beter, verbetering, how .. improve, look into", 1},
 		{"wil|willen .. dat .. iemand|jullie|u .. opnieuw|nogmaals, want .. someone|you .. to .. again|redo, opnieuw .. gedaan|doen|uitvoeren|uitgevoerd|maken, overdoen, hersteld|herstellen, do .. again|over, redo, redone", 2},
 		{"ik|wij .. verwacht|verwachten|eis|eisen .. excuses|oplossing|vergoeding|compensatie|schadevergoeding|terugbetaling|actie|nieuwe|vervanging|reactie", 2},
@@ -324,11 +350,14 @@ var redress = &group{
 		{"op jullie|uw|eigen kosten, voor jullie|uw|je rekening, zonder extra kosten, zonder .. te betalen, niet .. hoef|hoeven te betalen, kosteloos|gratis .. annuleren|herstellen|oplossen|overdoen, kosten .. laten vervallen|kwijtschelden|terugdraaien", 2},
 		{"gesprek met .. leidinggevende|manager|directie|eigenaar|praktijkhouder|locatiemanager|directeur|teamleider, door de|een .. leidinggevende|manager|directie|eigenaar|praktijkhouder|directeur", 2},
 		{"verklaring|uitleg .. voor|waarom", 1},
+		{"verzoeken|verzoek|vraag|vragen .. u|jullie .. opnieuw|herstellen|terug|corrigeren|dringend, niet weer|opnieuw|nogmaals .. betalen, structureel, op orde", 2},
+		{"verwacht|verwachten .. ik|wij .. iets anders|beter|meer, in gesprek .. over, i expect better, expect .. better|more", 2},
 		{"vind|vinden .. dat .. jullie|u .. moeten|moet|zouden, gratis .. terug|herstellen|overdoen|opnieuw, ga ervan uit dat .. niet .. rekening|betalen|betaal, praktijkhouder|leidinggevende|directie|eigenaar .. spreken|praten, reactie op, waar ik aan toe ben", 2},
 		{"refund*|reimburs*|compensat*|apolog*, money back, credit note", 2},
-		{"put|make .. right, sort this out, corrected|correction|correct invoice, at your expense, at no cost, free of charge, without charging, waive|waived", 2},
+		{"put|make .. right, sort this out, corrected|correction, correct invoice, at your expense, at no cost, free of charge, without charging, waive|waived", 2},
 		{"i|we .. expect|demand|insist", 2},
-		{"speak|talk .. to|with .. manager|owner|director|someone in charge, practice manager, you should|must .. replace|fix|refund|repair|redo|pay|reimburse, for free, assume .. not .. charged|charge|pay, where i stand, firm date", 2},
+		{"please .. reprint|redo|replace|refund|repair|correct, not paying .. again, asking you to, talk about how, get this sorted", 2},
+		{"speak|talk .. to|with .. manager|owner|director, someone in charge, practice manager, you should|must .. replace|fix|refund|repair|redo|pay|reimburse, for free, assume .. not .. charged|charge|pay, where i stand, firm date", 2},
 	},
 }
 
@@ -427,9 +456,9 @@ var creditor = &group{
 	id: "creditor", side: againstComplaint, cap: 6,
 	nl: "betalingsherinnering of aanmaning van een schuldeiser", en: "a creditor's payment reminder or demand",
 	rules: []rule{
-		{"wij|we .. geen|niet .. betaling|bedrag .. ontvangen, betaling .. niet|nog niet|nog steeds niet .. ontvangen, betaling van|voor .. factuur", -3},
-		{"ons|onze .. incassobureau|deurwaarder, uit handen, dragen .. vordering|over aan, vordering, aanmaning|sommatie", -4},
-		{"not received .. payment, payment .. not .. received, our .. collection agency|debt collector, pass .. debt|account .. to, final demand|notice, debt collection", -4},
+		{"wij|we .. geen|niet .. betaling|bedrag .. ontvangen, betaling .. niet .. ontvangen, betaling van|voor .. factuur", -3},
+		{"ons|onze .. incassobureau|deurwaarder, uit handen, dragen .. over aan, dragen .. vordering, vordering, aanmaning|sommatie", -4},
+		{"not received .. payment, payment .. not .. received, our .. collection agency, our .. debt collector, pass .. debt|account .. to, final demand|notice, debt collection", -4},
 	},
 }
 
@@ -443,7 +472,7 @@ var quoteRequest = &group{
 		{"wat kost|kosten, hoeveel kost*, wat zijn .. kosten|tarieven|prijzen, wat rekenen, wat .. tarief is|zijn", -3},
 		{"tarief|tarieven|prijslijst", -1},
 		{"informatie over, meer informatie, interesse in, geinteresseerd in, nieuwe klanten|klant|cliënten|cliënt, nemen jullie|u .. aan, plek|ruimte .. voor .. nieuwe|mij|cliënt, prijs .. opgeven", -2},
-		{"request|get|send|need|give .. quote|quotation|estimate|proposal, how much .. cost|costs|is it|would it|do you charge|does it|will it, what .. cost|costs, what .. charge for, your fees|rates, give .. price", -3},
+		{"request|get|send|need|give .. quote|quotation|estimate|proposal, how much .. cost|costs|charge, how much is|would|does|will it, what .. cost|costs, what .. charge for, your fees|rates, give .. price", -3},
 		{"quote|quotation|estimate|pricing, price list", -1},
 		{"interested in, more information, information about, new client|clients|customer|customers, taking on, space|room|capacity .. for .. new|me", -2},
 	},
@@ -538,7 +567,7 @@ var thirdParty = &group{
 	nl: "gaat over een ander dan de organisatie", en: "about someone other than the organisation",
 	rules: []rule{
 		{"vorige|vorig|oude|huidige .. boekhouder|accountant|aannemer|leverancier|installateur|bedrijf|kantoor|coach|praktijk|therapeut|garage, mijn|onze .. werkgever|leidinggevende|baas|manager|collega|collegas|huisbaas|verhuurder|buurman|buurvrouw|buren|verzekeraar|ex|school, niet door jullie|u, postnl|dhl|dpd|ups|gls|bezorgdienst|koerier", -1},
-		{"previous|former|current|old .. accountant|builder|contractor|supplier|installer|company|firm|provider|coach|practice|garage, my|our .. employer|manager|boss|colleague|colleagues|landlord|neighbour|neighbours|neighbor|insurer|ex|school, not by you, the courier|postman|post office, royal mail|dhl|ups|dpd|fedex|evri|hermes", -1},
+		{"previous|former|current|old .. accountant|builder|contractor|supplier|installer|company|firm|provider|coach|practice|garage, my|our .. employer|manager|boss|colleague|colleagues|landlord|neighbour|neighbours|neighbor|insurer|ex|school, not by you, the courier|postman, post office, royal mail|dhl|ups|dpd|fedex|evri|hermes", -1},
 	},
 }
 
@@ -580,7 +609,7 @@ var ownFault = &group{
 	id: "own-fault", side: againstComplaint, cap: 3, overrides: true,
 	nl: "schrijver wijt het aan zichzelf", en: "writer blames themself",
 	rules: []rule{
-		{"ik|heb|had .. per ongeluk, per ongeluk .. ik|mijn, mijn .. fout|schuld, eigen fout|schuld, ligt aan mij, i .. by mistake|accidentally|by accident, my .. mistake|fault|bad, my own fault", -3},
+		{"ik|heb|had .. per ongeluk, per ongeluk .. ik|mijn, mijn .. fout|schuld, eigen fout|schuld, ligt aan mij, i .. by mistake|accident, i .. accidentally, my .. mistake|fault|bad, my own fault", -3},
 	},
 }
 
@@ -614,10 +643,40 @@ var senderGroups = []*group{
 		id: "sender", side: againstComplaint, cap: 2,
 		nl: "afzender is een administratie-, nieuwsbrief- of vacatureadres", en: "sender is a billing, newsletter or jobs address",
 		rules: []rule{
-			{"noreply|donotreply|nieuwsbrief|newsletter|news|marketing|mailing|promo|promotions|vacature*|jobs|careers|recruitment, no reply, do not reply", -2},
-			{"factu*|invoice*|billing|debiteuren|credit|verkoop|sales|offerte*|orders", -1},
+			{"noreply|donotreply|nieuwsbrief|newsletter|news|mailing|promo|promotions|vacature*|jobs|careers|recruitment, no reply, do not reply", -2},
+			{"factu*|invoice*|billing|debiteuren|credit|verkoop|sales|offerte*|orders|marketing", -1},
 		},
 	},
+}
+
+// The narrative: how a complaint is told. A complainant tells the
+// organisation ("jullie", "your") what did not happen (negations) against
+// what was expected (contrast words). Counted in the author's own text; a
+// weak signal that supports the strong groups (see narrativeSignal).
+var (
+	negationWords = wordSet("niet geen nooit niets niks niemand nergens not no never nothing nobody nowhere none")
+	contrastWords = wordSet("maar terwijl toch echter ondanks but yet although though despite however whereas")
+)
+
+// The counts from which the narrative weighs: negationsFor at least 1, and
+// 2 from twice as many; contrastsFor at least 1 more.
+const (
+	negationsFor = 3
+	contrastsFor = 2
+	narrativeCap = 2
+)
+
+var narrative = &group{
+	id: "narrative", side: forComplaint, cap: narrativeCap,
+	nl: "vertelt de organisatie wat er niet gebeurde", en: "tells the organisation what did not happen",
+}
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
 }
 
 // textGroups are matched against the subject and the body.
