@@ -45,9 +45,20 @@ func (v Verdict) String() string {
 // two clear signals (dissatisfaction and a grievance) that no counter-signal
 // outweighs. A score of DoubtAt or more is doubt: one clear signal. Below
 // that, nothing in the message expresses dissatisfaction.
+//
+// Below DoubtAt a message is only left alone when it has no sign of a
+// complaint at all (signals for adding up to less than askFrom), or when the
+// rules recognise what else it is (an invoice, a quote request, thanks:
+// signals against adding up to recognisedAt or more). A message with a weak
+// sign of a complaint and nothing else recognised goes to the officer:
+// phrase rules do not know every way a complaint is put, and a complaint
+// left alone is worse than a question to the officer (docs/triage.md has
+// the figures on messages written after the rules were frozen).
 const (
-	ComplaintAt = 6
-	DoubtAt     = 3
+	ComplaintAt  = 6
+	DoubtAt      = 3
+	askFrom      = 1
+	recognisedAt = 2
 )
 
 // Where is the part of the message a signal was found in.
@@ -319,7 +330,7 @@ func (c *collector) result() Result {
 	sort.SliceStable(c.signals, func(a, b int) bool { return abs(c.signals[a].Weight) > abs(c.signals[b].Weight) })
 	sum := map[string]int{}
 	var kept []Signal
-	score, strong := 0, 0
+	score, strong, pro, con := 0, 0, 0, 0
 	for _, s := range c.signals {
 		w := s.Weight
 		if limit := capOf[s.Group]; limit > 0 {
@@ -337,6 +348,11 @@ func (c *collector) result() Result {
 		if strongGroup[s.Group] {
 			strong += w
 		}
+		if w > 0 {
+			pro += w
+		} else {
+			con += w
+		}
 		kept = append(kept, s)
 	}
 	r := Result{Score: score, Signals: kept}
@@ -344,6 +360,11 @@ func (c *collector) result() Result {
 	case score >= ComplaintAt && strong >= DoubtAt:
 		r.Verdict = Complaint
 	case score >= DoubtAt:
+		r.Verdict = Doubt
+	case pro >= askFrom && con > -recognisedAt:
+		// Some sign of a complaint, and nothing that says what else the
+		// message is: the rules do not know this way of putting it, so
+		// the officer is asked rather than the message left alone.
 		r.Verdict = Doubt
 	default:
 		r.Verdict = NotComplaint

@@ -206,5 +206,5 @@ var labelledSets = []struct{ name, dir string }{
 	{"held-out 1 (written after the first freeze, development data since)", "testdata/heldout1"},
 	{"held-out 2 (written after the second freeze, development data since)", "testdata/heldout2"},
 	{"held-out 3 (written after the third freeze, development data since)", "testdata/heldout3"},
-	{"held-out 4 (written after the fourth freeze)", "testdata/heldout"},
+	{"held-out 4 (written after the fourth freeze, development data since)", "testdata/heldout4"},
 }
