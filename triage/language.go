@@ -49,13 +49,16 @@ const (
 // Language returns the language of text among offered (codes such as "nl",
 // "en"; the first is the organisation's default). It counts the stop words
 // of each offered language in the author's own text (quotes and signature
-// left out) and returns the clear winner; a short text, a mixed one, or one
-// in none of the offered languages gets the default. offered empty returns "".
+// left out, unless the author wrote only a line above a forward) and returns
+// the clear winner; a short text, a mixed one, or one in none of the offered
+// languages gets the default. offered empty returns "".
 func Language(text string, offered []string) string {
 	if len(offered) == 0 {
 		return ""
 	}
-	b := splitBody(truncate(text, maxRead), false)
+	// Quoted text below a line or two of the author's own (a forward, a
+	// "see below") is read too: the author's few words do not say much.
+	b := splitBody(truncate(text, maxRead), true)
 	lines := b.own
 	if wordCount(lines) <= ownWordsBeforeForward && len(b.forwarded) > 0 {
 		lines = append(lines, b.forwarded...)

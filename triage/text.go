@@ -178,7 +178,7 @@ var (
 	// A closing line ("Met vriendelijke groet," "Kind regards," possibly
 	// followed on the same line by a comma and a name); everything below it
 	// is the signature.
-	closingRe = regexp.MustCompile(`^((met )?((vriendelijke|hartelijke|beste|lieve|warme|zonnige|fijne|collegiale|sportieve|vr) )?groet(en|jes)?( terug)?|mvg|m\.v\.g\.?|gr\.?|grt|groetjes|hoogachtend|((kind|best|warm|kindest|many|warmest) )?regards|best wishes|best|cheers|(yours )?(sincerely|faithfully|truly)|thanks( again| in advance)?|thank you|many thanks|(alvast )?bedankt|(alvast )?dank( je| u)?( wel)?|dankjewel|mit freundlichen grussen|cordialement)[ .!]*(,( [^ ,.!?]+){1,4})?$`)
+	closingRe = regexp.MustCompile(`^((met )?((vriendelijke|hartelijke|beste|lieve|warme|zonnige|fijne|collegiale|sportieve|vr) )?groet(en|jes)?( terug)?|mvg|m\.v\.g\.?|gr\.?|grt|groetjes|hoogachtend|((kind|best|warm|kindest|many|warmest) )?regards|best wishes|best|cheers|(yours )?(sincerely|faithfully|truly)|thanks( again| in advance)?|thank you|many thanks|(alvast )?bedankt|(alvast )?dank( je| u)?( wel)?|dankjewel|mit freundlichen grussen|cordialement)[ .!]*(,\s*([^ ,.!?]+\s*){0,4})?$`)
 	// The line a phone's mail app adds.
 	deviceRe = regexp.MustCompile(`^(sent from my|verzonden (vanaf|met|via) mijn|verstuurd (vanaf|met|via) mijn|get outlook for|outlook voor)\b`)
 	// The first line of a legal disclaimer.
