@@ -143,7 +143,7 @@ func Classify(in Input) Result {
 	b := splitBody(truncate(in.Text, maxRead), forward)
 
 	var c collector
-	c.text(subject, InSubject)
+	c.text(fold(subject), InSubject)
 	own := strings.Join(b.own, "\n")
 	if len(b.forwarded) > 0 && wordCount(b.own) <= ownWordsBeforeForward {
 		c.text(own, InText)
@@ -170,12 +170,17 @@ type collector struct {
 	seen    map[*rule]bool
 }
 
+// text weighs folded text found at where.
 func (c *collector) text(s string, where Where) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
-	cls := clauses(fold(s))
-	hits := textIndex.find(words(cls))
+	cls := clauses(s)
+	ix := textIndex
+	if where == InSignature {
+		ix = signatureIndex // only what weighs against a complaint counts there
+	}
+	hits := ix.find(words(cls))
 	// A sentence that names someone else ("mijn werkgever", "the
 	// council") and does not address the organisation ("jullie", "your")
 	// is about someone else: its signals for a complaint do not count.

@@ -64,7 +64,7 @@ func Language(text string, offered []string) string {
 		lines = append(lines, b.forwarded...)
 	}
 	hits := make(map[string]int, len(offered))
-	for _, cl := range clauses(fold(strings.Join(lines, "\n"))) {
+	for _, cl := range clauses(strings.Join(lines, "\n")) {
 		for _, w := range cl.words {
 			for _, lang := range stopIndex[w] {
 				hits[lang]++

@@ -1,8 +1,9 @@
 package triage
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -82,6 +83,7 @@ type pattern struct {
 	group  *group
 	elems  []elem
 	anchor bool // "^": only at the start of a clause
+	minLen int  // the fewest words a match takes
 	// lit is the number of literal letters: the more specific of two
 	// equally long matches wins.
 	lit int
@@ -124,6 +126,7 @@ func compile(src string) (p pattern, err error) {
 		if len(e.alts) > 0 {
 			p.lit += len(e.alts[0].s)
 		}
+		p.minLen++
 		p.elems = append(p.elems, e)
 	}
 	if len(p.elems) == 0 {
@@ -157,7 +160,8 @@ func matchAt(es []elem, words []string, i int) (int, bool) {
 }
 
 // index finds the patterns that may start at a word: by the word itself,
-// by its first three bytes for stems, and the number patterns.
+// and by its first three bytes for the stems (a stem is at least three
+// letters long), and the patterns that start with a number.
 type index struct {
 	exact  map[string][]*pattern
 	prefix map[string][]*pattern
@@ -173,29 +177,16 @@ func newIndex(ps []*pattern) *index {
 		}
 		for _, a := range first.alts {
 			if a.prefix {
-				ix.prefix[a.s[:3]] = append(ix.prefix[a.s[:3]], p)
+				k := a.s[:3]
+				if l := ix.prefix[k]; len(l) == 0 || l[len(l)-1] != p {
+					ix.prefix[k] = append(l, p)
+				}
 			} else {
 				ix.exact[a.s] = append(ix.exact[a.s], p)
 			}
 		}
 	}
 	return ix
-}
-
-func (ix *index) candidates(w string, fn func(*pattern)) {
-	for _, p := range ix.exact[w] {
-		fn(p)
-	}
-	if len(w) >= 3 {
-		for _, p := range ix.prefix[w[:3]] {
-			fn(p)
-		}
-	}
-	if isNumber(w) {
-		for _, p := range ix.number {
-			fn(p)
-		}
-	}
 }
 
 // hit is one match of a pattern in a clause.
@@ -209,24 +200,38 @@ type hit struct {
 // find returns the matches in cls that pick keeps.
 func (ix *index) find(cls [][]string) []hit {
 	var hits []hit
+	try := func(p *pattern, c int, words []string, i, here int) []hit {
+		if (p.anchor && i > 0) || p.minLen > len(words)-i {
+			return hits
+		}
+		for _, h := range hits[here:] {
+			if h.p == p {
+				return hits // a pattern listed under two alternatives
+			}
+		}
+		if end, ok := matchAt(p.elems, words, i); ok {
+			hits = append(hits, hit{p: p, clause: c, start: i, end: end, wordsIn: words[i:end]})
+		}
+		return hits
+	}
 	for c, words := range cls {
 		for i, w := range words {
-			seen := map[*pattern]bool(nil)
-			ix.candidates(w, func(p *pattern) {
-				if seen[p] {
-					return // a pattern listed under two alternatives
-				}
-				if p.anchor && i > 0 {
-					return
-				}
-				if end, ok := matchAt(p.elems, words, i); ok {
-					hits = append(hits, hit{p: p, clause: c, start: i, end: end, wordsIn: words[i:end]})
-					if seen == nil {
-						seen = map[*pattern]bool{}
+			here := len(hits)
+			for _, p := range ix.exact[w] {
+				hits = try(p, c, words, i, here)
+			}
+			if len(w) >= 3 {
+				for _, p := range ix.prefix[w[:3]] {
+					if p.elems[0].matches(w) {
+						hits = try(p, c, words, i, here)
 					}
-					seen[p] = true
 				}
-			})
+			}
+			if len(ix.number) > 0 && w[0] >= '0' && w[0] <= '9' && isNumber(w) {
+				for _, p := range ix.number {
+					hits = try(p, c, words, i, here)
+				}
+			}
 		}
 	}
 	return pick(hits, cls)
@@ -238,21 +243,23 @@ func (ix *index) find(cls [][]string) []hit {
 // wins; then the one with more literal letters; then the earlier one. The
 // words of a chosen match are not used again.
 func pick(hits []hit, cls [][]string) []hit {
-	sort.SliceStable(hits, func(a, b int) bool {
-		ha, hb := hits[a], hits[b]
+	slices.SortStableFunc(hits, func(ha, hb hit) int {
 		if ha.p.group.overrides != hb.p.group.overrides {
-			return ha.p.group.overrides
+			if ha.p.group.overrides {
+				return -1
+			}
+			return 1
 		}
 		if la, lb := ha.end-ha.start, hb.end-hb.start; la != lb {
-			return la > lb
+			return cmp.Compare(lb, la)
 		}
 		if ha.p.lit != hb.p.lit {
-			return ha.p.lit > hb.p.lit
+			return cmp.Compare(hb.p.lit, ha.p.lit)
 		}
 		if ha.clause != hb.clause {
-			return ha.clause < hb.clause
+			return cmp.Compare(ha.clause, hb.clause)
 		}
-		return ha.start < hb.start
+		return cmp.Compare(ha.start, hb.start)
 	})
 	used := make([][]bool, len(cls))
 	var out []hit
@@ -275,11 +282,11 @@ func pick(hits []hit, cls [][]string) []hit {
 		}
 		out = append(out, h)
 	}
-	sort.SliceStable(out, func(a, b int) bool {
-		if out[a].clause != out[b].clause {
-			return out[a].clause < out[b].clause
+	slices.SortStableFunc(out, func(a, b hit) int {
+		if a.clause != b.clause {
+			return cmp.Compare(a.clause, b.clause)
 		}
-		return out[a].start < out[b].start
+		return cmp.Compare(a.start, b.start)
 	})
 	return out
 }

@@ -171,7 +171,7 @@ var grievance = &group{
 		{"niet .. geleverd|uitgevoerd|afgemaakt|opgelost|gerepareerd|gedaan|schoongemaakt|opgeruimd|geleegd|afgewerkt|aangesloten|behandeld", 3},
 		{"niet .. teruggebeld|gereageerd|teruggemaild|beantwoord|geantwoord, niemand .. gebeld|gemaild|gevraagd|geinformeerd", 3},
 		{"niet .. verstuurd|opgestuurd|teruggestort|terugbetaald|verwerkt|gecorrigeerd", 3},
-		{"niet komen opdagen, niet op komen dagen, kwam|kwamen|komt .. niet opdagen", 3},
+		{"niet .. komen opdagen, niet op komen dagen, kwam|kwamen|komt .. niet opdagen", 3},
 		{"niemand .. gekomen|geweest|kwam|verschenen|opgedaagd|gereageerd|teruggebeld|opgenomen|opnam|opneemt|gezien|gemeld|gezegd, niemand .. terug, belt|mailt|reageert .. niemand", 3},
 		{"nog steeds|altijd .. niet|niets|niks|geen|kapot|over|hetzelfde, nog niets|niks .. ontvangen|gehoord|vernomen|gezien", 3},
 		{"nooit .. gereageerd|teruggebeld|antwoord|reactie|geleverd|gekomen|verstuurd|ontvangen|gehad|toestemming", 3},
@@ -708,12 +708,20 @@ var textGroups = []*group{
 
 var (
 	textIndex       *index
+	signatureIndex  *index // textGroups without the groups for a complaint
 	attachmentIndex *index
 	senderIndex     *index
 )
 
 func init() {
 	textIndex = mustIndex(textGroups)
+	var sig []*group
+	for _, g := range textGroups {
+		if g.side != forComplaint {
+			sig = append(sig, g)
+		}
+	}
+	signatureIndex = mustIndex(sig)
 	attachmentIndex = mustIndex(attachmentGroups)
 	senderIndex = mustIndex(senderGroups)
 }

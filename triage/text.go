@@ -31,12 +31,25 @@ var foldTable = func() map[rune]string {
 // fold lowercases s, removes accents and makes every apostrophe and quote
 // character the ASCII one.
 func fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			case c == '`':
+				c = '\''
+			}
+			b = append(b, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		r = unicode.ToLower(r)
 		switch r {
-		case '’', '‘', '`', '´', 'ʼ':
+		case '’', '‘', '´', 'ʼ':
 			r = '\''
 		case '“', '”', '„', '«', '»':
 			r = '"'
@@ -46,20 +59,81 @@ func fold(s string) string {
 			r = ' '
 		}
 		if f, ok := foldTable[r]; ok {
-			b.WriteString(f)
+			b = append(b, f...)
 			continue
 		}
-		b.WriteRune(r)
+		b = utf8.AppendRune(b, r)
 	}
-	return b.String()
+	return string(b)
 }
 
-// contractions are English short forms written out, so that one rule for
+// expandContractions writes English short forms out, so that one rule for
 // "not" covers "don't", "isn't" and "can't".
-var contractions = strings.NewReplacer(
-	"can't", "can not", "won't", "will not", "shan't", "shall not",
-	"ain't", "is not", "n't", " not",
-)
+func expandContractions(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 64)
+	for {
+		i := strings.Index(s, "n't")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		head := s[:i]
+		switch {
+		case strings.HasSuffix(head, "ca"): // can't
+			b.WriteString(head)
+			b.WriteString("n not")
+		case strings.HasSuffix(head, "wo"): // won't
+			b.WriteString(head[:len(head)-2])
+			b.WriteString("will not")
+		case strings.HasSuffix(head, "sha"): // shan't
+			b.WriteString(head)
+			b.WriteString("ll not")
+		case strings.HasSuffix(head, "ai"): // ain't
+			b.WriteString(head[:len(head)-2])
+			b.WriteString("is not")
+		default: // don't, isn't, haven't
+			b.WriteString(head)
+			b.WriteString(" not")
+		}
+		s = s[i+3:]
+	}
+}
+
+// dropAddresses blanks out e-mail and web addresses, which are not words:
+// "klachten@example.nl" says nothing about the writer. An address is a run
+// of non-space characters holding "@" or starting with "http" or "www.";
+// punctuation at its end stays (it may end a sentence).
+func dropAddresses(s string) string {
+	if !strings.Contains(s, "@") && !strings.Contains(s, "www.") && !strings.Contains(s, "http") {
+		return s
+	}
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		if isSpaceByte(b[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && !isSpaceByte(b[j]) {
+			j++
+		}
+		chunk := s[i:j]
+		if strings.Contains(chunk, "@") || strings.HasPrefix(chunk, "http") || strings.HasPrefix(chunk, "www.") || strings.HasPrefix(chunk, "<http") || strings.HasPrefix(chunk, "(www.") {
+			end := j
+			for end > i && strings.IndexByte(".,;:!?)\">", b[end-1]) >= 0 {
+				end--
+			}
+			for k := i; k < end; k++ {
+				b[k] = ' '
+			}
+		}
+		i = j
+	}
+	return string(b)
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
 // clause is a run of words between punctuation.
 type clause struct {
@@ -77,69 +151,84 @@ type clause struct {
 // clause. Rules match within one clause, so "niet" in one sentence never
 // negates "tevreden" in the next.
 func clauses(folded string) (cls []clause) {
-	s := contractions.Replace(folded)
+	s := dropAddresses(folded)
+	if strings.Contains(s, "n't") {
+		s = expandContractions(s)
+	}
 	var (
-		cur    []string
-		word   strings.Builder
-		prevNL bool
-		sent   int
+		all       = make([]string, 0, len(s)/5+1) // the words of all clauses
+		first     int                             // the first word of the current clause in all
+		wordStart = -1
+		prevNL    bool
+		sent      int
 	)
-	flushWord := func() {
-		if word.Len() > 0 {
-			cur = append(cur, word.String())
-			word.Reset()
+	cls = make([]clause, 0, len(s)/40+1)
+	flushWord := func(end int) {
+		if wordStart >= 0 {
+			all = append(all, s[wordStart:end])
+			wordStart = -1
 		}
 	}
-	flushClause := func(endsSentence bool, question bool) {
-		flushWord()
-		if len(cur) > 0 {
-			cls = append(cls, clause{words: cur, sentence: sent, question: question})
-			cur = nil
+	flushClause := func(end int, endsSentence, question bool) {
+		flushWord(end)
+		if len(all) > first {
+			cls = append(cls, clause{words: all[first:len(all):len(all)], sentence: sent, question: question})
+			first = len(all)
 		}
 		if endsSentence {
 			sent++
 		}
 	}
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		next := byte(' ')
-		if j := i + utf8.RuneLen(r); j < len(s) {
-			next = s[j]
+		if i+size < len(s) {
+			next = s[i+size]
 		}
 		switch {
 		case isWordRune(r):
-			word.WriteRune(r)
+			if wordStart < 0 {
+				wordStart = i
+			}
 			prevNL = false
+			i += size
 			continue
 		case r == '\n':
 			if prevNL {
-				flushClause(true, false)
+				flushClause(i, true, false)
 			}
-			flushWord()
+			flushWord(i)
 			prevNL = true
+			i += size
 			continue
 		case r == '.' || r == ',':
 			// "2.000", "€ 1.250,00" and "www.example.nl" do not end a
 			// clause; a mark before a space does. A colon never does:
 			// "Sindsdien: niets."
 			if next == ' ' || next == '\n' || next == '\r' || next == '\t' || next == '"' || next == ')' || next == '.' || next == ',' || next == '!' || next == '?' {
-				flushClause(r == '.', false)
+				flushClause(i, r == '.', false)
 			} else {
-				flushWord()
+				flushWord(i)
 			}
 		case r == '!' || r == '?':
-			flushClause(true, r == '?')
+			flushClause(i, true, r == '?')
 		case r == ';' || r == '(' || r == ')' || r == '[' || r == ']' || r == '"':
-			flushClause(false, false)
+			flushClause(i, false, false)
 		case r == '\r':
+			i += size
 			continue
 		default:
-			flushWord()
+			flushWord(i)
 		}
 		if !unicode.IsSpace(r) {
 			prevNL = false
 		}
+		i += size
 	}
-	flushClause(true, false)
+	flushClause(len(s), true, false)
 	return cls
 }
 
@@ -153,7 +242,7 @@ func words(cls []clause) [][]string {
 }
 
 // body is a message text split into what its author wrote and what they
-// only carried along.
+// only carried along. The lines are folded (see fold).
 type body struct {
 	own       []string // the author's own lines
 	signature []string // the signature, closing block and disclaimer
@@ -185,26 +274,39 @@ var (
 	disclaimerRe = regexp.MustCompile(`^(disclaimer\b|dit (e-?mail)?bericht (is|kan)|deze e-?mail (is|kan)|de informatie (in|verzonden met) dit|aan dit (e-?mail)?bericht kunnen|this (e-?mail|message)( and any| is| may)|the information (contained )?in this)`)
 	// A postscript after the signature is the author's own text again.
 	postscriptRe = regexp.MustCompile(`^p\.?s\.?\b`)
-	// A company footer line: at least two of these identifiers on one line.
-	footerWordRe = regexp.MustCompile(`\b(kvk|kvk-nummer|btw|btw-nummer|btw-nr|iban|bic|coc|vat|tel|telefoon|www)\b`)
 )
+
+// footerWords mark a company footer line: at least two of them on one line.
+var footerWords = map[string]bool{
+	"kvk": true, "kvk-nummer": true, "btw": true, "btw-nummer": true, "btw-nr": true, "iban": true,
+	"bic": true, "coc": true, "vat": true, "tel": true, "telefoon": true, "www": true,
+}
 
 // isQuoteHeader reports whether the line at i starts a quoted or forwarded
 // original: an attribution (on one line or wrapped over two), a separator
 // line, or an Outlook header block.
-func isQuoteHeader(lines []string, i int) bool {
-	t := fold(strings.TrimSpace(lines[i]))
-	if attributionRe.MatchString(t) || quoteSeparatorRe.MatchString(t) {
+// folded holds the folded, trimmed lines of a text. The cheap tests
+// on a line (its first letters, its last character, a colon) come before
+// the regular expressions, which only run on the few lines that may match.
+func isQuoteHeader(folded []string, i int) bool {
+	t := folded[i]
+	if t == "" {
+		return false
+	}
+	if (t[0] == '-' || t[0] == '_') && quoteSeparatorRe.MatchString(t) {
 		return true
 	}
-	if i+1 < len(lines) && (strings.HasPrefix(t, "op ") || strings.HasPrefix(t, "on ")) && !strings.HasSuffix(t, ".") {
-		if attributionRe.MatchString(t + " " + fold(strings.TrimSpace(lines[i+1]))) {
+	if strings.HasSuffix(t, ":") && attributionRe.MatchString(t) {
+		return true
+	}
+	if i+1 < len(folded) && (strings.HasPrefix(t, "op ") || strings.HasPrefix(t, "on ")) && !strings.HasSuffix(t, ".") && strings.HasSuffix(folded[i+1], ":") {
+		if attributionRe.MatchString(t + " " + folded[i+1]) {
 			return true
 		}
 	}
-	if headerFromRe.MatchString(t) {
-		for j := i + 1; j < len(lines) && j <= i+4; j++ {
-			u := fold(strings.TrimSpace(lines[j]))
+	if strings.IndexByte(t, ':') > 0 && headerFromRe.MatchString(t) {
+		for j := i + 1; j < len(folded) && j <= i+4; j++ {
+			u := folded[j]
 			if headerFieldRe.MatchString(u) && !headerFromRe.MatchString(u) {
 				return true
 			}
@@ -213,9 +315,28 @@ func isQuoteHeader(lines []string, i int) bool {
 	return false
 }
 
-func isForwardHeader(t string) bool { return forwardSeparatorRe.MatchString(t) }
+func isForwardHeader(t string) bool {
+	return t != "" && (t[0] == '-' || t[0] == 'b') && forwardSeparatorRe.MatchString(t)
+}
 
-func isFooterLine(t string) bool { return len(footerWordRe.FindAllStringIndex(t, 3)) >= 2 }
+func isFooterLine(t string) bool {
+	if !strings.ContainsAny(t, "0123456789w") {
+		return false
+	}
+	n := 0
+	for w := range strings.FieldsFuncSeq(t, func(r rune) bool { return !isWordRune(r) && r != '-' }) {
+		if footerWords[w] {
+			if n++; n == 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxClosing is the length of the longest closing line ("Met vriendelijke
+// groeten, Jan Pieter van der Linden").
+const maxClosing = 80
 
 // splitBody separates the author's own text from quoted text (lines
 // starting with ">", and everything from a quote header on), the signature
@@ -224,21 +345,25 @@ func isFooterLine(t string) bool { return len(footerWordRe.FindAllStringIndex(t,
 // says the subject marks the message as a forward, so that a plain quote
 // header starts forwarded text.
 func splitBody(text string, forward bool) body {
-	return splitLines(strings.Split(text, "\n"), forward, 0)
+	return splitLines(strings.Split(fold(text), "\n"), forward, 0)
 }
 
+// splitLines does the work of splitBody on folded lines.
 func splitLines(lines []string, forward bool, depth int) body {
 	var b body
+	trimmed := make([]string, len(lines))
+	for i, l := range lines {
+		trimmed[i] = strings.TrimSpace(l)
+	}
 	inSig := false
-	for i := 0; i < len(lines); i++ {
-		raw := strings.TrimRight(lines[i], " \t\r")
-		trimmed := strings.TrimSpace(raw)
-		if strings.HasPrefix(trimmed, ">") {
+	for i, line := range lines {
+		raw := strings.TrimRight(line, " \t\r")
+		t := trimmed[i]
+		if strings.HasPrefix(t, ">") {
 			continue // quoted line; text after it may be the author's again
 		}
-		t := fold(trimmed)
 		fwd := isForwardHeader(t)
-		if fwd || isQuoteHeader(lines, i) {
+		if fwd || isQuoteHeader(trimmed, i) {
 			if (fwd || forward) && depth == 0 {
 				rest := skipHeaderBlock(lines[i+1:])
 				b.forwarded = splitLines(rest, false, depth+1).own
@@ -257,9 +382,9 @@ func splitLines(lines []string, forward bool, depth int) body {
 		case raw == "--" || raw == "-- " || raw == "---":
 			inSig = true
 			continue
-		case deviceRe.MatchString(t):
+		case len(t) < maxClosing && deviceRe.MatchString(t):
 			continue
-		case (len(b.own) > 0 && closingRe.MatchString(t)) || disclaimerRe.MatchString(t) || isFooterLine(t):
+		case (len(b.own) > 0 && len(t) < maxClosing && closingRe.MatchString(t)) || disclaimerRe.MatchString(t) || isFooterLine(t):
 			inSig = true
 			b.signature = append(b.signature, raw)
 			continue
@@ -273,7 +398,7 @@ func splitLines(lines []string, forward bool, depth int) body {
 // forwarded or quoted message.
 func skipHeaderBlock(lines []string) []string {
 	for i, l := range lines {
-		t := fold(strings.TrimSpace(l))
+		t := strings.TrimSpace(l)
 		if t == "" || headerFieldRe.MatchString(t) {
 			continue
 		}
@@ -303,4 +428,9 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}

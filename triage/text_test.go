@@ -86,24 +86,47 @@ func TestSplitBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := splitBody(tt.text, tt.forward)
-			if !reflect.DeepEqual(b.own, tt.own) {
-				t.Errorf("own = %q, want %q", b.own, tt.own)
+			// The lines come back folded.
+			if want := foldAll(tt.own); !reflect.DeepEqual(b.own, want) {
+				t.Errorf("own = %q, want %q", b.own, want)
 			}
-			if !reflect.DeepEqual(b.forwarded, tt.forwarded) {
-				t.Errorf("forwarded = %q, want %q", b.forwarded, tt.forwarded)
+			if want := foldAll(tt.forwarded); !reflect.DeepEqual(b.forwarded, want) {
+				t.Errorf("forwarded = %q, want %q", b.forwarded, want)
 			}
 		})
 	}
 }
 
+func foldAll(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		out = append(out, fold(l))
+	}
+	return out
+}
+
+func TestExpandContractions(t *testing.T) {
+	got := expandContractions("i can't, won't, shan't, ain't, don't and haven't")
+	if want := "i can not, will not, shall not, is not, do not and have not"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestDropAddresses(t *testing.T) {
+	got := dropAddresses("mail klachten@example.nl. of www.example.nl, of <https://x.nl/klacht>!")
+	if strings.Contains(got, "klacht") || strings.Contains(got, "example") || !strings.Contains(got, ". of") || !strings.HasSuffix(got, ">!") {
+		t.Errorf("got %q", got)
+	}
+}
+
 func TestClauses(t *testing.T) {
-	cls := clauses(fold("Ik betaalde € 1.250,00 op www.example.nl. Sindsdien: NIETS! Wat nu?\nGeïrriteerd, don't know\n\nnieuw"))
+	cls := clauses(fold("Ik betaalde € 1.250,00 op www.example.nl. Sindsdien: NIETS! Wat nu?\nGeïrriteerd, don't know\n\nnieuw klachten@example.nl"))
 	var got []string
 	for _, c := range cls {
 		got = append(got, strings.Join(c.words, " ")+"|"+string(rune('0'+c.sentence))+map[bool]string{true: "?", false: ""}[c.question])
 	}
 	want := []string{
-		"ik betaalde 1 250 00 op www example nl|0",
+		"ik betaalde 1 250 00 op|0",
 		"sindsdien niets|1",
 		"wat nu|2?",
 		"geirriteerd|3",
