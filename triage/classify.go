@@ -135,8 +135,11 @@ var forwardRe = regexp.MustCompile(`^\s*((fw|fwd|doorst|wg|tr|wtr)\s*:\s*)+`)
 // be read as the message.
 const ownWordsBeforeForward = 12
 
-// Classify decides whether in is a complaint. It never fails: an empty or
-// unreadable message is NotComplaint with no signals.
+// Classify decides whether in is a complaint. It is meant for the messages
+// of a shared mailbox that belong to no dossier yet: the intake recognises
+// automatic mail, the [KL-…] tag, replies in a dossier's thread and staff
+// mail before it asks. It never fails: an empty or unreadable message is
+// NotComplaint with no signals.
 func Classify(in Input) Result {
 	subject := truncate(in.Subject, 1000)
 	forward := forwardRe.MatchString(fold(subject))
@@ -312,7 +315,7 @@ func (c *collector) add(hits []hit, where Where) {
 		}
 		c.seen[r] = true
 		c.signals = append(c.signals, Signal{
-			Group: g.id, Found: strings.Join(h.words(), " "), Where: where, Weight: w,
+			Group: g.id, Found: strings.Join(h.wordsIn, " "), Where: where, Weight: w,
 			ReasonNL: g.nl, ReasonEN: g.en,
 		})
 	}
@@ -376,8 +379,6 @@ func (c *collector) result() Result {
 	}
 	return r
 }
-
-func (h hit) words() []string { return h.wordsIn }
 
 func abs(n int) int {
 	if n < 0 {
@@ -455,6 +456,9 @@ func (r Result) Explain(lang string) string {
 		b.WriteString(".")
 	}
 	if r.Verdict == Doubt {
+		if r.Score < DoubtAt {
+			b.WriteString(pick2(nl, " Een teken van een klacht, en niets dat zegt wat het bericht anders is.", " A sign of a complaint, and nothing that says what else the message is."))
+		}
 		b.WriteString(pick2(nl, " Beoordeel zelf of dit een klacht is.", " Please decide whether this is a complaint."))
 	}
 	return b.String()

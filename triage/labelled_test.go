@@ -23,8 +23,9 @@ import (
 // must never be classified Complaint; "doubt-ok" is a genuine borderline
 // case where any verdict is acceptable and Doubt is the expected one.
 //
-// testdata/labelled was written while the rules were made; testdata/heldout
-// was written after the rules were frozen and measures them honestly.
+// testdata/labelled was written while the rules were made; each
+// testdata/heldoutN was written after the rules were frozen, measured once
+// (the figures are in docs/triage.md), and used for development after that.
 
 type labelled struct {
 	name    string

@@ -8,26 +8,34 @@ import (
 // The rule tables. The procedure defines a complaint ("klacht") as any
 // written or spoken expression of dissatisfaction about the service, the
 // invoice or the treatment. The groups for a complaint follow that
-// definition: the message calls itself a complaint (explicit), it expresses
+// definition. Four are strong, each saying on its own what a complaint is:
+// the message calls itself a complaint (explicit), it expresses
 // dissatisfaction, it states a grievance about the service, the invoice or
-// the treatment, it asks for redress, or it threatens to take the matter
-// further. The groups against a complaint are what else a general info@
-// mailbox receives: a supplier's invoice, a quote request, a newsletter, an
-// appointment, a job application, thanks and praise, a question, an
-// administrative change. Two groups know other meanings of complaint words
-// and win where they overlap: a denial ("geen klacht") and a mention that
-// expresses nothing (a conditional "bij klachten", a medical "klachten aan
-// mijn knie", a footer's "klachtenregeling").
+// the treatment, or it threatens to take the matter further (escalation).
+// Three only support them: the writer asks for redress, draws consequences
+// (leaves, goes elsewhere), or tells the story of something that went wrong
+// (context; and the narrative counted in classify.go). The groups against a
+// complaint are what else a general info@ mailbox receives: a supplier's
+// invoice or a creditor's reminder, a quote request or a prospective
+// customer, a newsletter, an appointment, a job application, thanks and
+// praise, a question, an administrative change; and two that say the
+// grievance is not the organisation's: it is about someone else (third
+// party) or the writer's own fault. Two groups know other meanings of
+// complaint words and win where they overlap: a denial ("geen klacht") and
+// a mention that expresses nothing (a conditional "bij klachten", a medical
+// "klachten aan mijn knie", a footer's "klachtenregeling").
 //
 // Weights are small integers: 6 is enough for a complaint on its own, 3 is
 // a clear signal that needs another, 1 or 2 only tips the balance. A group's
 // sum is bounded by its cap, so that ten angry words do not outweigh an
 // invoice's payment block, and ten "afspraak" do not outweigh a stated
-// grievance. Every rule counts once per message.
+// grievance. Every rule counts once per message, whichever of its phrases
+// matched: put phrases that say something different in different rules.
 //
 // Patterns are written in the language of match.go; words are folded (no
 // case, no accents) and split at hyphens and apostrophes ("e mail", "no
-// show"); English "n't" is read as " not".
+// show"); English "n't" is read as " not"; e-mail and web addresses are not
+// words.
 
 // side says whether a group's signals speak for or against a complaint.
 type side int
