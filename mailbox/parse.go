@@ -8,10 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"net/mail"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -24,6 +22,7 @@ import (
 	msgmail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 	"github.com/emersion/go-msgauth/authres"
+	"github.com/klachtd/klachtd/store/files"
 )
 
 // Limits that keep a hostile message from exhausting memory.
@@ -48,7 +47,7 @@ type Attachment struct {
 	ContentType string // lower case, without parameters
 	Size        int64
 	SHA256      string // hex; "" when TooLarge
-	Path        string // content-addressed file: filesDir/<sha[:2]>/<sha>, 0600, dirs 0700; "" if not stored
+	Path        string // the stored file (store/files): a reference, or with Parse a path filesDir/<sha[:2]>/<sha>; "" if not stored
 	TooLarge    bool   // larger than the limit: not stored (Path ""), Size is what was read (limit+1)
 }
 
@@ -104,10 +103,32 @@ func (p *Parsed) AuthFailed() (bool, string) {
 // Parse reads a whole message from r and returns what it found. It streams:
 // bodies are never held whole except text parts (each up to 4 MiB), and
 // attachments up to maxAttachment bytes (no limit if maxAttachment <= 0) are
-// written to content-addressed files under filesDir; with filesDir "" they are
-// measured and hashed but not stored. Malformed input gives a Parsed with
-// Problems; the error is non-nil only when no header could be read at all.
+// written to content-addressed files under filesDir, filesDir/<sha[:2]>/<sha>
+// (Attachment.Path is that path); with filesDir "" they are measured and
+// hashed but not stored. Malformed input gives a Parsed with Problems; the
+// error is non-nil only when no header could be read at all.
 func Parse(r io.Reader, filesDir string, maxAttachment int64) (*Parsed, error) {
+	if filesDir == "" {
+		return parse(r, nil, "", maxAttachment)
+	}
+	p, err := parse(r, files.New(filesDir, filesDir), "", maxAttachment)
+	if p != nil {
+		for i, a := range p.Attachments {
+			if a.Path != "" {
+				p.Attachments[i].Path = filepath.Join(filesDir, a.Path)
+			}
+		}
+	}
+	return p, err
+}
+
+// ParseInto is Parse storing the attachments in the attachments area of a
+// file store; Attachment.Path is then a reference into it.
+func ParseInto(r io.Reader, store *files.Dir, maxAttachment int64) (*Parsed, error) {
+	return parse(r, store, files.Attachments, maxAttachment)
+}
+
+func parse(r io.Reader, store *files.Dir, area string, maxAttachment int64) (*Parsed, error) {
 	p := &Parsed{}
 	br := bufio.NewReaderSize(r, 32<<10)
 	rawHeader, complete, err := readRawHeader(br, maxHeaderBytes)
@@ -138,7 +159,7 @@ func Parse(r io.Reader, filesDir string, maxAttachment int64) (*Parsed, error) {
 	}
 	p.Header = e.Header
 
-	ps := &parser{p: p, filesDir: filesDir, max: maxAttachment}
+	ps := &parser{p: p, files: store, area: area, max: maxAttachment}
 	if ps.max <= 0 {
 		ps.max = math.MaxInt64 - 1
 	}
@@ -156,13 +177,14 @@ func Parse(r io.Reader, filesDir string, maxAttachment int64) (*Parsed, error) {
 
 // parser holds the state of one Parse call.
 type parser struct {
-	p        *Parsed
-	filesDir string
-	max      int64
-	parts    int
-	plain    []string
-	html     []string
-	ev       autoEvidence
+	p     *Parsed
+	files *files.Dir // nil: attachments are not stored
+	area  string
+	max   int64
+	parts int
+	plain []string
+	html  []string
+	ev    autoEvidence
 }
 
 func (p *Parsed) problemf(format string, args ...any) {
@@ -562,20 +584,15 @@ func (ps *parser) attach(body io.Reader, filename, mt, num string, inspect func(
 	hash := sha256.New()
 	cnt := &countWriter{}
 	writers := []io.Writer{hash, cnt}
-	var f *os.File
-	if ps.filesDir != "" {
+	var f *files.Writer
+	if ps.files != nil {
 		var err error
-		if err = os.MkdirAll(ps.filesDir, 0o700); err == nil {
-			f, err = os.CreateTemp(ps.filesDir, ".part-*")
-		}
-		if err != nil {
+		if f, err = ps.files.Create(ps.area); err != nil {
 			ps.p.problemf("part %s: cannot store attachment: %v", num, err)
-			f = nil
 		} else {
 			defer func() {
 				if f != nil {
-					f.Close()
-					os.Remove(f.Name())
+					f.Abort()
 				}
 			}()
 			writers = append(writers, f)
@@ -601,43 +618,15 @@ func (ps *parser) attach(body io.Reader, filename, mt, num string, inspect func(
 	}
 	a.SHA256 = hex.EncodeToString(hash.Sum(nil))
 	if f != nil {
-		path, err := installFile(f, ps.filesDir, a.SHA256, a.Size)
+		stored, err := f.Commit()
+		f = nil // committed or cleaned up by Commit
 		if err != nil {
 			ps.p.problemf("part %s: cannot store attachment: %v", num, err)
 		} else {
-			f = nil // installed; nothing to clean up
-			a.Path = path
+			a.Path = stored.Rel
 		}
 	}
 	ps.p.Attachments = append(ps.p.Attachments, a)
-}
-
-// installFile moves the temporary file f to dir/<sha[:2]>/<sha>. An existing
-// file of the right size is kept: the name is its content.
-func installFile(f *os.File, dir, sha string, size int64) (string, error) {
-	if err := f.Sync(); err != nil {
-		return "", fmt.Errorf("sync: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("close: %w", err)
-	}
-	sub := filepath.Join(dir, sha[:2])
-	if err := os.MkdirAll(sub, 0o700); err != nil {
-		return "", fmt.Errorf("create dir: %w", err)
-	}
-	dst := filepath.Join(sub, sha)
-	if fi, err := os.Stat(dst); err == nil && fi.Mode().IsRegular() && fi.Size() == size {
-		os.Remove(f.Name())
-		return dst, nil
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("stat: %w", err)
-	}
-	if err := os.Rename(f.Name(), dst); err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("rename: %w", err)
-	}
-	return dst, nil
 }
 
 type countWriter struct{ n int64 }

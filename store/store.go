@@ -6,15 +6,14 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/klachtd/klachtd/store/files"
 	_ "modernc.org/sqlite" // driver "sqlite"
 )
 
@@ -30,6 +29,7 @@ var (
 type Store struct {
 	db      *sql.DB
 	dataDir string
+	files   *files.Dir
 	// OnOutbox, when set, is called after a transaction that added outbox
 	// rows has committed (the outbox sender's kick).
 	OnOutbox func()
@@ -65,7 +65,7 @@ func Open(ctx context.Context, dataDir string) (*Store, error) {
 	// One writer at a time; SQLite serialises writers anyway, and a single
 	// connection rules out read→write lock upgrades failing with SQLITE_BUSY.
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db, dataDir: dataDir}
+	s := &Store{db: db, dataDir: dataDir, files: files.New(dataDir, filepath.Join(dataDir, "tmp"))}
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, err
@@ -84,7 +84,11 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) DataDir() string { return s.dataDir }
 
 // Path turns a path relative to the data directory into an absolute one.
-func (s *Store) Path(rel string) string { return filepath.Join(s.dataDir, rel) }
+func (s *Store) Path(rel string) string { return s.files.Path(rel) }
+
+// Files is the content-addressed file area of the data directory: raw
+// messages, attachments, letter PDFs.
+func (s *Store) Files() *files.Dir { return s.files }
 
 // Tx runs fn in one immediate transaction and commits it. Kicks registered
 // with the transaction run after the commit.
@@ -148,61 +152,23 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
 	return fn(&Tx{tx: sqlTx, ctx: ctx, store: s})
 }
 
-// PutFile copies r into the content-addressed area dir ("mail" for raw
-// messages, "letters" for letter PDFs, "files" for attachments)
-// and returns its path relative to the data directory, its SHA-256 and size.
-// The file is written to a temporary name, synced and renamed, so a crash
-// leaves either nothing or the whole file.
+// PutFile copies r into the content-addressed area ("mail" for raw
+// messages, "letters" for letter PDFs, "files" for attachments) and returns
+// its path relative to the data directory, its SHA-256 and size.
 func (s *Store) PutFile(area string, r io.Reader) (rel, sum string, size int64, err error) {
-	tmp, err := os.CreateTemp(filepath.Join(s.dataDir, "tmp"), "put-*")
-	if err != nil {
-		return "", "", 0, fmt.Errorf("store: temp file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	size, err = io.Copy(io.MultiWriter(tmp, h), r)
-	if err != nil {
-		tmp.Close()
-		return "", "", 0, fmt.Errorf("store: write file: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", "", 0, fmt.Errorf("store: sync file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", "", 0, fmt.Errorf("store: close file: %w", err)
-	}
-	sum = hex.EncodeToString(h.Sum(nil))
-	rel, err = s.AdoptFile(area, tmp.Name(), sum)
-	return rel, sum, size, err
+	f, err := s.files.Put(area, r)
+	return f.Rel, f.Sum, f.Size, err
 }
 
 // AdoptFile moves a finished file (already synced) with the given SHA-256
 // into the content-addressed area and returns its relative path.
 func (s *Store) AdoptFile(area, path, sum string) (string, error) {
-	ext := map[string]string{"mail": ".eml", "letters": ".pdf"}[area]
-	rel := filepath.Join(area, sum[:2], sum+ext)
-	abs := filepath.Join(s.dataDir, rel)
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return "", fmt.Errorf("store: create dir: %w", err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		return "", fmt.Errorf("store: chmod: %w", err)
-	}
-	if err := os.Rename(path, abs); err != nil {
-		return "", fmt.Errorf("store: rename into place: %w", err)
-	}
-	return rel, nil
+	f, err := s.files.Adopt(area, path, sum)
+	return f.Rel, err
 }
 
 // ReadFile returns the bytes of a stored file (relative path).
-func (s *Store) ReadFile(rel string) ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join(s.dataDir, rel))
-	if err != nil {
-		return nil, fmt.Errorf("store: read %s: %w", rel, err)
-	}
-	return b, nil
-}
+func (s *Store) ReadFile(rel string) ([]byte, error) { return s.files.Read(rel) }
 
 // TempDir is where callers stage files before PutFile/AdoptFile.
 func (s *Store) TempDir() string { return filepath.Join(s.dataDir, "tmp") }
