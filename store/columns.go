@@ -25,15 +25,12 @@ func (t sqlTime) Value() (driver.Value, error) {
 
 // Scan implements sql.Scanner.
 func (t *sqlTime) Scan(v any) error {
-	switch v := v.(type) {
-	case nil:
-		*t = sqlTime{}
-	case int64:
-		*t = sqlTime(time.UnixMilli(v).UTC())
-	default:
-		return fmt.Errorf("store: a time column holds %T", v)
+	n, err := nullInt(v, "time")
+	*t = sqlTime{}
+	if err == nil && n != nil {
+		*t = sqlTime(time.UnixMilli(*n).UTC())
 	}
-	return nil
+	return err
 }
 
 // sqlID is a reference to another row that may be absent: 0 as NULL. Bind
@@ -50,15 +47,23 @@ func (id sqlID) Value() (driver.Value, error) {
 
 // Scan implements sql.Scanner.
 func (id *sqlID) Scan(v any) error {
+	n, err := nullInt(v, "reference")
+	*id = 0
+	if err == nil && n != nil {
+		*id = sqlID(*n)
+	}
+	return err
+}
+
+// nullInt reads an INTEGER column that may be NULL (nil).
+func nullInt(v any, what string) (*int64, error) {
 	switch v := v.(type) {
 	case nil:
-		*id = 0
+		return nil, nil
 	case int64:
-		*id = sqlID(v)
-	default:
-		return fmt.Errorf("store: a reference column holds %T", v)
+		return &v, nil
 	}
-	return nil
+	return nil, fmt.Errorf("store: a %s column holds %T", what, v)
 }
 
 // sqlList is a list of strings in one text column, joined by sep ("\n" for

@@ -63,8 +63,6 @@ const dossierColumns = `id, number, organisation, status, language, mailbox, com
 	decide_basis, extension_reason, verdict, facts, position, measures, decided_at,
 	closed_at, merged_into, destroyed_at, root_message_id, created_at`
 
-type scanner interface{ Scan(dest ...any) error }
-
 func scanDossier(r scanner) (*Dossier, error) {
 	var d Dossier
 	err := r.Scan(&d.ID, &d.Number, &d.Organisation, &d.Status, &d.Language, &d.Mailbox,
@@ -150,28 +148,14 @@ func (tx *Tx) UpdateDossier(d *Dossier) error {
 
 // Dossier returns the dossier with the given number (case-insensitive).
 func (tx *Tx) Dossier(number string) (*Dossier, error) {
-	row := tx.queryRow(`SELECT `+dossierColumns+` FROM dossiers WHERE number = ?`, strings.ToUpper(number))
-	d, err := scanDossier(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: dossier %s: %w", number, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: dossier %s: %w", number, err)
-	}
-	return d, nil
+	return queryOne(tx, "dossier "+number, scanDossier,
+		`SELECT `+dossierColumns+` FROM dossiers WHERE number = ?`, strings.ToUpper(number))
 }
 
 // DossierByID returns the dossier with the given row id.
 func (tx *Tx) DossierByID(id int64) (*Dossier, error) {
-	row := tx.queryRow(`SELECT `+dossierColumns+` FROM dossiers WHERE id = ?`, id)
-	d, err := scanDossier(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: dossier #%d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: dossier #%d: %w", id, err)
-	}
-	return d, nil
+	return queryOne(tx, fmt.Sprintf("dossier #%d", id), scanDossier,
+		`SELECT `+dossierColumns+` FROM dossiers WHERE id = ?`, id)
 }
 
 // DossierFilter selects dossiers for Dossiers.
@@ -214,18 +198,5 @@ func (tx *Tx) Dossiers(f DossierFilter) ([]*Dossier, error) {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY organisation, received_at, id"
-	rows, err := tx.query(q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list dossiers: %w", err)
-	}
-	defer rows.Close()
-	var out []*Dossier
-	for rows.Next() {
-		d, err := scanDossier(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list dossiers: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(tx, "list dossiers", scanDossier, q, args...)
 }

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -68,34 +66,14 @@ func (tx *Tx) LettersToPost() ([]*Letter, error) {
 }
 
 func (tx *Tx) letters(where string, args ...any) ([]*Letter, error) {
-	rows, err := tx.query(`SELECT `+letterColumns+` FROM letters `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list letters: %w", err)
-	}
-	defer rows.Close()
-	var out []*Letter
-	for rows.Next() {
-		l, err := scanLetter(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list letters: %w", err)
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return queryAll(tx, "list letters", scanLetter, `SELECT `+letterColumns+` FROM letters `+where, args...)
 }
 
 // LetterByMessageID returns the letter carried by the outgoing message with
 // this Message-ID (bounce handling), or nil.
 func (tx *Tx) LetterByMessageID(messageID string) (*Letter, error) {
-	l, err := scanLetter(tx.queryRow(`SELECT `+prefixed("l.", letterColumns)+` FROM letters l
-		JOIN messages m ON m.id = l.message_ref WHERE m.message_id = ? ORDER BY l.id DESC LIMIT 1`, messageID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: letter for %q: %w", messageID, err)
-	}
-	return l, nil
+	return orNil(queryOne(tx, fmt.Sprintf("letter for %q", messageID), scanLetter, `SELECT `+prefixed("l.", letterColumns)+
+		` FROM letters l JOIN messages m ON m.id = l.message_ref WHERE m.message_id = ? ORDER BY l.id DESC LIMIT 1`, messageID))
 }
 
 // SetLetterPost marks a letter as to be posted (or not).
@@ -169,20 +147,15 @@ func (tx *Tx) AddEvent(e *Event) error {
 
 // Events returns the events of a dossier in order.
 func (tx *Tx) Events(dossierID int64) ([]*Event, error) {
-	rows, err := tx.query(`SELECT id, dossier_id, at, actor, action, detail, message_ref FROM events
-		WHERE dossier_id = ? ORDER BY at, id`, dossierID)
-	if err != nil {
-		return nil, fmt.Errorf("store: list events: %w", err)
+	return queryAll(tx, "list events", scanEvent, `SELECT id, dossier_id, at, actor, action, detail, message_ref
+		FROM events WHERE dossier_id = ? ORDER BY at, id`, dossierID)
+}
+
+func scanEvent(r scanner) (*Event, error) {
+	var e Event
+	if err := r.Scan(&e.ID, (*sqlID)(&e.DossierID), (*sqlTime)(&e.At), &e.Actor, &e.Action, &e.Detail,
+		(*sqlID)(&e.MessageRef)); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*Event
-	for rows.Next() {
-		var e Event
-		if err := rows.Scan(&e.ID, (*sqlID)(&e.DossierID), (*sqlTime)(&e.At), &e.Actor, &e.Action, &e.Detail,
-			(*sqlID)(&e.MessageRef)); err != nil {
-			return nil, fmt.Errorf("store: list events: %w", err)
-		}
-		out = append(out, &e)
-	}
-	return out, rows.Err()
+	return &e, nil
 }

@@ -112,14 +112,7 @@ func (tx *Tx) InsertMessage(m *Message) error {
 
 // Message returns one message by row id.
 func (tx *Tx) Message(id int64) (*Message, error) {
-	m, err := scanMessage(tx.queryRow(`SELECT `+messageColumns+` FROM messages WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: message #%d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: message #%d: %w", id, err)
-	}
-	return m, nil
+	return queryOne(tx, fmt.Sprintf("message #%d", id), scanMessage, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, id)
 }
 
 // Messages returns the messages of a dossier in the order they were filed.
@@ -134,20 +127,7 @@ func (tx *Tx) UnfiledMessages(limit int) ([]*Message, error) {
 }
 
 func (tx *Tx) messages(where string, args ...any) ([]*Message, error) {
-	rows, err := tx.query(`SELECT `+messageColumns+` FROM messages `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list messages: %w", err)
-	}
-	defer rows.Close()
-	var out []*Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list messages: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(tx, "list messages", scanMessage, `SELECT `+messageColumns+` FROM messages `+where, args...)
 }
 
 // MessageByContent finds an already filed incoming message with the same
@@ -212,21 +192,16 @@ func (tx *Tx) InsertAttachment(a *Attachment) error {
 
 // Attachments returns the attachments of a message.
 func (tx *Tx) Attachments(messageRef int64) ([]*Attachment, error) {
-	rows, err := tx.query(`SELECT id, message_ref, filename, content_type, size, sha256, path, too_large
-		FROM attachments WHERE message_ref = ? ORDER BY id`, messageRef)
-	if err != nil {
-		return nil, fmt.Errorf("store: list attachments: %w", err)
+	return queryAll(tx, "list attachments", scanAttachment, `SELECT id, message_ref, filename, content_type, size,
+		sha256, path, too_large FROM attachments WHERE message_ref = ? ORDER BY id`, messageRef)
+}
+
+func scanAttachment(r scanner) (*Attachment, error) {
+	var a Attachment
+	if err := r.Scan(&a.ID, &a.MessageRef, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.Path, &a.TooLarge); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*Attachment
-	for rows.Next() {
-		var a Attachment
-		if err := rows.Scan(&a.ID, &a.MessageRef, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.Path, &a.TooLarge); err != nil {
-			return nil, fmt.Errorf("store: list attachments: %w", err)
-		}
-		out = append(out, &a)
-	}
-	return out, rows.Err()
+	return &a, nil
 }
 
 // SeenUID reports whether (mailbox, folder, uidvalidity, uid) is filed, and
