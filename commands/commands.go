@@ -30,14 +30,6 @@ const (
 	KindSimple     Kind = "simple"
 )
 
-// Verdicts, as stored (docs/spec.md "JSON output": list -json "verdict").
-const (
-	VerdictFounded       = "founded"
-	VerdictUnfounded     = "unfounded"
-	VerdictPartlyFounded = "partly_founded"
-	VerdictInadmissible  = "inadmissible"
-)
-
 // Statuses a Status command can set.
 const (
 	StatusClosed   = "closed"

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register"
 )
 
 // normWord lower-cases s, turns "_" into a space, collapses spaces and
@@ -19,21 +20,21 @@ func normWord(s string) string {
 }
 
 var verdictWords = map[string]string{
-	"gegrond":              VerdictFounded,
-	"founded":              VerdictFounded,
-	"well-founded":         VerdictFounded,
-	"ongegrond":            VerdictUnfounded,
-	"unfounded":            VerdictUnfounded,
-	"deels gegrond":        VerdictPartlyFounded,
-	"deels-gegrond":        VerdictPartlyFounded,
-	"gedeeltelijk gegrond": VerdictPartlyFounded,
-	"partly founded":       VerdictPartlyFounded,
-	"partly-founded":       VerdictPartlyFounded,
-	"partially founded":    VerdictPartlyFounded,
-	"niet-ontvankelijk":    VerdictInadmissible,
-	"niet ontvankelijk":    VerdictInadmissible,
-	"inadmissible":         VerdictInadmissible,
-	"not admissible":       VerdictInadmissible,
+	"gegrond":              register.VerdictFounded,
+	"founded":              register.VerdictFounded,
+	"well-founded":         register.VerdictFounded,
+	"ongegrond":            register.VerdictUnfounded,
+	"unfounded":            register.VerdictUnfounded,
+	"deels gegrond":        register.VerdictPartlyFounded,
+	"deels-gegrond":        register.VerdictPartlyFounded,
+	"gedeeltelijk gegrond": register.VerdictPartlyFounded,
+	"partly founded":       register.VerdictPartlyFounded,
+	"partly-founded":       register.VerdictPartlyFounded,
+	"partially founded":    register.VerdictPartlyFounded,
+	"niet-ontvankelijk":    register.VerdictInadmissible,
+	"niet ontvankelijk":    register.VerdictInadmissible,
+	"inadmissible":         register.VerdictInadmissible,
+	"not admissible":       register.VerdictInadmissible,
 }
 
 var statusWords = map[string]string{
@@ -247,7 +248,7 @@ func validate(cmds []Command, s Sections, failed map[Kind]bool) []LineError {
 	extend, hasExtend := first[KindExtend]
 	reason, hasReason := first[KindReason]
 	verdict, hasVerdict := first[KindVerdict]
-	inadmissible := hasVerdict && verdict.Verdict == VerdictInadmissible
+	inadmissible := hasVerdict && verdict.Verdict == register.VerdictInadmissible
 	reasonSection := strings.TrimSpace(s.Reason) != ""
 
 	if hasExtend && !hasReason && !reasonSection && !failed[KindReason] {

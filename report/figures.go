@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/klachtd/klachtd/register"
+
 	"errors"
 	"fmt"
 	"sort"
@@ -136,9 +138,9 @@ type Item struct {
 }
 
 var (
-	statusOrder  = []string{StatusOpen, StatusDecided, StatusClosed, StatusRejected, StatusMerged, StatusDestroyed}
-	verdictOrder = []string{VerdictFounded, VerdictPartlyFounded, VerdictUnfounded, VerdictInadmissible, ""}
-	channelOrder = []string{ChannelEmail, ChannelForwarded, ChannelPhone, ChannelInPerson, ChannelLetter, ""}
+	statusOrder  = []string{register.StatusOpen, register.StatusDecided, register.StatusClosed, register.StatusRejected, register.StatusMerged, register.StatusDestroyed}
+	verdictOrder = []string{register.VerdictFounded, register.VerdictPartlyFounded, register.VerdictUnfounded, register.VerdictInadmissible, ""}
+	channelOrder = []string{register.ChannelEmail, register.ChannelForwarded, register.ChannelPhone, register.ChannelInPerson, register.ChannelLetter, ""}
 )
 
 // Compute returns the figures of the complaints that org received in year:
@@ -262,7 +264,7 @@ func computeYear(year int, all []Record) Year {
 		}
 		channels[ch]++
 
-		merged := r.Status == StatusMerged
+		merged := r.Status == register.StatusMerged
 		// The moment handling ended: the verdict, or closing without one.
 		handledAt := r.DecidedAt
 		if handledAt.IsZero() {
@@ -347,17 +349,17 @@ func computeYear(year int, all []Record) Year {
 				continue
 			}
 			switch m.Kind {
-			case MeasureCorrective:
+			case register.MeasureCorrective:
 				y.Corrective = append(y.Corrective, Item{Number: r.Number, Text: text, Subjects: subs, Verdict: verdict, Agreement: cleanAgreement(r.Agreement)})
-			case MeasurePreventive:
+			case register.MeasurePreventive:
 				y.Preventive = append(y.Preventive, Item{Number: r.Number, Text: text, Subjects: subs})
 			}
 		}
 		if handled && !merged {
 			switch cleanAgreement(r.Agreement) {
-			case AgreementYes:
+			case register.AgreementYes:
 				y.Agreement.Yes++
-			case AgreementNo:
+			case register.AgreementNo:
 				y.Agreement.No++
 			default:
 				y.Agreement.Unknown++
@@ -464,12 +466,12 @@ func cleanSubjects(in []string) []string {
 
 func cleanAgreement(a string) string {
 	switch strings.ToLower(strings.TrimSpace(a)) {
-	case AgreementYes:
-		return AgreementYes
-	case AgreementNo:
-		return AgreementNo
+	case register.AgreementYes:
+		return register.AgreementYes
+	case register.AgreementNo:
+		return register.AgreementNo
 	}
-	return AgreementUnknown
+	return register.AgreementUnknown
 }
 
 func contains(list []string, s string) bool {

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/klachtd/klachtd/register"
+
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
@@ -37,81 +39,81 @@ func date(t testing.TB, s string) time.Time {
 func smallYear(t testing.TB) []Record {
 	return []Record{
 		{ // received in the first minutes of 2026 (still 2025 in UTC)
-			Number: "KL-2026-0001", Status: StatusClosed,
+			Number: "KL-2026-0001", Status: register.StatusClosed,
 			ReceivedAt: at(t, "2026-01-01 00:30"), AcknowledgeBy: date(t, "2026-01-08"), AcknowledgedAt: at(t, "2026-01-05 09:00"),
 			DecideByOriginal: date(t, "2026-02-02"), DecideBy: date(t, "2026-02-02"),
 			DecidedAt: at(t, "2026-01-20 16:00"), ClosedAt: at(t, "2026-01-21 10:00"),
-			Verdict: VerdictFounded, Subjects: []string{"Factuur"}, Channel: ChannelEmail,
+			Verdict: register.VerdictFounded, Subjects: []string{"Factuur"}, Channel: register.ChannelEmail,
 			Cause: "Factuur dubbel verstuurd, zie klant@example.nl",
 			Measures: []Measure{
-				{Kind: MeasureCorrective, Text: "Creditnota verstuurd"},
-				{Kind: MeasurePreventive, Text: "Controle op dubbele facturen"},
+				{Kind: register.MeasureCorrective, Text: "Creditnota verstuurd"},
+				{Kind: register.MeasurePreventive, Text: "Controle op dubbele facturen"},
 			},
-			Agreement: AgreementYes,
+			Agreement: register.AgreementYes,
 		},
 		{ // acknowledged a day late; extended, decided within the new term
-			Number: "KL-2026-0002", Status: StatusDecided,
+			Number: "KL-2026-0002", Status: register.StatusDecided,
 			ReceivedAt: at(t, "2026-01-20 09:00"), AcknowledgeBy: date(t, "2026-01-27"), AcknowledgedAt: at(t, "2026-01-28 11:00"),
 			DecideByOriginal: date(t, "2026-02-17"), DecideBy: date(t, "2026-03-03"),
 			Extensions: []Extension{{At: at(t, "2026-02-10 12:00"), NewDecideBy: date(t, "2026-03-03"), Reason: "Wachten op\nreactie docent"}},
 			DecidedAt:  at(t, "2026-02-25 15:00"),
-			Verdict:    VerdictPartlyFounded, Subjects: []string{"Begeleiding", "Factuur"}, Channel: ChannelPhone,
-			Hearing: true, Agreement: AgreementNo,
+			Verdict:    register.VerdictPartlyFounded, Subjects: []string{"Begeleiding", "Factuur"}, Channel: register.ChannelPhone,
+			Hearing: true, Agreement: register.AgreementNo,
 		},
 		{ // a tombstone: decided a day late, appealed
-			Number: "KL-2026-0003", Status: StatusDestroyed,
+			Number: "KL-2026-0003", Status: register.StatusDestroyed,
 			ReceivedAt: at(t, "2026-03-10 14:00"), AcknowledgeBy: date(t, "2026-03-17"), AcknowledgedAt: at(t, "2026-03-11 08:00"),
 			DecideByOriginal: date(t, "2026-04-07"), DecideBy: date(t, "2026-04-07"),
 			DecidedAt: at(t, "2026-04-08 10:00"), ClosedAt: at(t, "2026-04-20 10:00"),
-			Verdict: VerdictUnfounded, Subjects: []string{"Begeleiding"}, Channel: ChannelLetter,
+			Verdict: register.VerdictUnfounded, Subjects: []string{"Begeleiding"}, Channel: register.ChannelLetter,
 			Appeal: true, Cause: "Verwachting niet\n\tuitgesproken",
-			Measures: []Measure{{Kind: MeasurePreventive, Text: "Intakegesprek uitgebreid"}},
+			Measures: []Measure{{Kind: register.MeasurePreventive, Text: "Intakegesprek uitgebreid"}},
 		},
 		{ // merged into another dossier: no terms, no verdict
-			Number: "KL-2026-0004", Status: StatusMerged,
+			Number: "KL-2026-0004", Status: register.StatusMerged,
 			ReceivedAt: at(t, "2026-06-15 10:00"), AcknowledgeBy: date(t, "2026-06-22"), AcknowledgedAt: at(t, "2026-06-15 10:05"),
 			DecideByOriginal: date(t, "2026-07-13"), DecideBy: date(t, "2026-07-13"),
-			Subjects: []string{"Factuur"}, Channel: ChannelEmail,
+			Subjects: []string{"Factuur"}, Channel: register.ChannelEmail,
 		},
 		{ // extended into 2027 and decided there: pending at the year's end, late against its original term
-			Number: "KL-2026-0005", Status: StatusOpen,
+			Number: "KL-2026-0005", Status: register.StatusOpen,
 			ReceivedAt: at(t, "2026-11-20 10:00"), AcknowledgeBy: date(t, "2026-11-27"), AcknowledgedAt: at(t, "2026-11-21 10:00"),
 			DecideByOriginal: date(t, "2026-12-18"), DecideBy: date(t, "2027-01-15"),
 			Extensions: []Extension{{At: at(t, "2026-12-10 10:00"), NewDecideBy: date(t, "2027-01-15"), Reason: "Complex dossier, klager belt 06-12345678"}},
-			DecidedAt:  at(t, "2027-01-10 10:00"), Verdict: VerdictFounded,
-			Channel: ChannelInPerson, Agreement: AgreementYes,
+			DecidedAt:  at(t, "2027-01-10 10:00"), Verdict: register.VerdictFounded,
+			Channel: register.ChannelInPerson, Agreement: register.AgreementYes,
 		},
 		{ // received in the last week: both terms still running; its extension came in 2027
-			Number: "KL-2026-0006", Status: StatusOpen,
+			Number: "KL-2026-0006", Status: register.StatusOpen,
 			ReceivedAt: at(t, "2026-12-28 10:00"), AcknowledgeBy: date(t, "2027-01-04"), AcknowledgedAt: at(t, "2027-01-02 10:00"),
 			DecideByOriginal: date(t, "2027-01-25"), DecideBy: date(t, "2027-02-08"),
 			Extensions: []Extension{{At: at(t, "2027-01-20 10:00"), NewDecideBy: date(t, "2027-02-08"), Reason: "Later"}},
-			Subjects:   []string{" factuur "}, Channel: ChannelForwarded,
+			Subjects:   []string{" factuur "}, Channel: register.ChannelForwarded,
 		},
 		{ // no acknowledgement term; no decision while the term ran out in June
-			Number: "KL-2026-0007", Status: StatusOpen,
+			Number: "KL-2026-0007", Status: register.StatusOpen,
 			ReceivedAt:       at(t, "2026-05-04 10:00"),
 			DecideByOriginal: date(t, "2026-06-01"), DecideBy: date(t, "2026-06-01"),
 			Subjects: []string{"Bejegening"}, Channel: "fax",
 		},
 		{ // closed without a verdict (withdrawn): handled on closing
-			Number: "KL-2026-0008", Status: StatusClosed,
+			Number: "KL-2026-0008", Status: register.StatusClosed,
 			ReceivedAt: at(t, "2026-07-01 10:00"), AcknowledgeBy: date(t, "2026-07-08"), AcknowledgedAt: at(t, "2026-07-01 10:00"),
 			DecideBy: date(t, "2026-07-29"), ClosedAt: at(t, "2026-07-10 10:00"),
-			Subjects: []string{"Bejegening"}, Channel: ChannelEmail, Agreement: "Yes",
+			Subjects: []string{"Bejegening"}, Channel: register.ChannelEmail, Agreement: "Yes",
 		},
 		{ // inadmissible
-			Number: "KL-2026-0009", Status: StatusRejected,
+			Number: "KL-2026-0009", Status: register.StatusRejected,
 			ReceivedAt: at(t, "2026-09-01 10:00"), AcknowledgeBy: date(t, "2026-09-08"), AcknowledgedAt: at(t, "2026-09-01 10:00"),
 			DecideBy: date(t, "2026-09-29"), DecidedAt: at(t, "2026-09-02 10:00"),
-			Verdict: VerdictInadmissible, Subjects: []string{"Overig"}, Channel: ChannelEmail,
+			Verdict: register.VerdictInadmissible, Subjects: []string{"Overig"}, Channel: register.ChannelEmail,
 		},
 		{ // 31 December 2025 23:30 in Amsterdam: not 2026
-			Number: "KL-2025-0010", Status: StatusClosed, ReceivedAt: at(t, "2025-12-31 23:30"),
+			Number: "KL-2025-0010", Status: register.StatusClosed, ReceivedAt: at(t, "2025-12-31 23:30"),
 			Subjects: []string{"Factuur"},
 		},
 		{ // 1 January 2027 00:30 in Amsterdam (still 2026 in UTC): not 2026
-			Number: "KL-2027-0001", Status: StatusOpen, ReceivedAt: at(t, "2027-01-01 00:30").UTC(),
+			Number: "KL-2027-0001", Status: register.StatusOpen, ReceivedAt: at(t, "2027-01-01 00:30").UTC(),
 		},
 	}
 }
@@ -126,12 +128,12 @@ func TestComputeSmallYear(t *testing.T) {
 		Received: 9,
 		PerMonth: [12]int{2, 0, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1},
 		Subjects: []Count{{"Factuur", 4}, {"Begeleiding", 2}, {"Bejegening", 2}, {"Overig", 1}, {"", 1}},
-		Status: []Count{{StatusOpen, 3}, {StatusDecided, 1}, {StatusClosed, 2}, {StatusRejected, 1},
-			{StatusMerged, 1}, {StatusDestroyed, 1}},
-		Verdicts: []Count{{VerdictFounded, 1}, {VerdictPartlyFounded, 1}, {VerdictUnfounded, 1},
-			{VerdictInadmissible, 1}, {"", 4}},
-		Channels: []Count{{ChannelEmail, 4}, {ChannelForwarded, 1}, {ChannelPhone, 1}, {ChannelInPerson, 1},
-			{ChannelLetter, 1}, {"", 1}},
+		Status: []Count{{register.StatusOpen, 3}, {register.StatusDecided, 1}, {register.StatusClosed, 2}, {register.StatusRejected, 1},
+			{register.StatusMerged, 1}, {register.StatusDestroyed, 1}},
+		Verdicts: []Count{{register.VerdictFounded, 1}, {register.VerdictPartlyFounded, 1}, {register.VerdictUnfounded, 1},
+			{register.VerdictInadmissible, 1}, {"", 4}},
+		Channels: []Count{{register.ChannelEmail, 4}, {register.ChannelForwarded, 1}, {register.ChannelPhone, 1}, {register.ChannelInPerson, 1},
+			{register.ChannelLetter, 1}, {"", 1}},
 		// on time 1, 3, 5, 8, 9; late 2; pending 6; no term 4 (merged), 7
 		Acknowledgement: Terms{OnTime: 5, Late: 1, Pending: 1, NoTerm: 2},
 		// on time 1, 2, 8, 9; late 3, 7; pending 5, 6; no term 4
@@ -155,7 +157,7 @@ func TestComputeSmallYear(t *testing.T) {
 			{Number: "KL-2026-0003", Text: "Verwachting niet uitgesproken"},
 		},
 		Corrective: []Item{
-			{Number: "KL-2026-0001", Text: "Creditnota verstuurd", Subjects: []string{"Factuur"}, Verdict: VerdictFounded, Agreement: AgreementYes},
+			{Number: "KL-2026-0001", Text: "Creditnota verstuurd", Subjects: []string{"Factuur"}, Verdict: register.VerdictFounded, Agreement: register.AgreementYes},
 		},
 		Preventive: []Item{
 			{Number: "KL-2026-0001", Text: "Controle op dubbele facturen", Subjects: []string{"Factuur"}},
@@ -299,7 +301,7 @@ func TestTerms(t *testing.T) {
 		},
 		{
 			name: "merged: no term at all",
-			r:    Record{Status: StatusMerged, AcknowledgeBy: date(t, "2026-03-09"), DecideBy: date(t, "2026-03-30")},
+			r:    Record{Status: register.StatusMerged, AcknowledgeBy: date(t, "2026-03-09"), DecideBy: date(t, "2026-03-30")},
 			ack:  Terms{NoTerm: 1}, dec: Terms{NoTerm: 1}, org: Terms{NoTerm: 1},
 		},
 	}
@@ -309,7 +311,7 @@ func TestTerms(t *testing.T) {
 			r.Number = "KL-2026-0001"
 			r.ReceivedAt = received
 			if r.Status == "" {
-				r.Status = StatusOpen
+				r.Status = register.StatusOpen
 			}
 			y := Compute(2026, OrgInfo{Language: "en"}, []Record{r}).Current
 			if y.Acknowledgement != tc.ack {
@@ -353,7 +355,7 @@ func TestMedian(t *testing.T) {
 // Amsterdam: a complaint at 23:50 acknowledged at 00:10 took one day.
 func TestMedianDays(t *testing.T) {
 	mk := func(n, recv, ack, dec string) Record {
-		return Record{Number: n, Status: StatusDecided, ReceivedAt: at(t, recv), AcknowledgedAt: at(t, ack), DecidedAt: at(t, dec)}
+		return Record{Number: n, Status: register.StatusDecided, ReceivedAt: at(t, recv), AcknowledgedAt: at(t, ack), DecidedAt: at(t, dec)}
 	}
 	y := Compute(2026, OrgInfo{}, []Record{
 		mk("A", "2026-03-01 23:50", "2026-03-02 00:10", "2026-03-11 10:00"), // 1 and 10 days
@@ -446,22 +448,22 @@ func TestYearEndStatus(t *testing.T) {
 		decided, closed, destroy time.Time
 		want                     string
 	}{
-		{StatusOpen, zero, zero, zero, StatusOpen},
-		{StatusDecided, dec, zero, zero, StatusDecided},
-		{StatusDecided, decNext, zero, zero, StatusOpen},
-		{StatusClosed, dec, closed, zero, StatusClosed},
-		{StatusClosed, dec, closedNext, zero, StatusDecided},
-		{StatusClosed, decNext, closedNext, zero, StatusOpen},
-		{StatusClosed, zero, zero, zero, StatusClosed}, // no dates kept: trust the status
-		{StatusRejected, dec, zero, zero, StatusRejected},
-		{StatusRejected, zero, closedNext, zero, StatusOpen},
-		{StatusRejected, zero, zero, zero, StatusRejected},
-		{StatusMerged, zero, zero, zero, StatusMerged},
-		{StatusDestroyed, dec, closed, at(t, "2026-12-20 10:00"), StatusDestroyed},
-		{StatusDestroyed, dec, closed, destroyedNext, StatusClosed},
-		{StatusDestroyed, dec, closedNext, destroyedNext, StatusDecided},
-		{StatusDestroyed, decNext, closedNext, destroyedNext, StatusOpen},
-		{StatusDestroyed, zero, zero, zero, StatusDestroyed},
+		{register.StatusOpen, zero, zero, zero, register.StatusOpen},
+		{register.StatusDecided, dec, zero, zero, register.StatusDecided},
+		{register.StatusDecided, decNext, zero, zero, register.StatusOpen},
+		{register.StatusClosed, dec, closed, zero, register.StatusClosed},
+		{register.StatusClosed, dec, closedNext, zero, register.StatusDecided},
+		{register.StatusClosed, decNext, closedNext, zero, register.StatusOpen},
+		{register.StatusClosed, zero, zero, zero, register.StatusClosed}, // no dates kept: trust the status
+		{register.StatusRejected, dec, zero, zero, register.StatusRejected},
+		{register.StatusRejected, zero, closedNext, zero, register.StatusOpen},
+		{register.StatusRejected, zero, zero, zero, register.StatusRejected},
+		{register.StatusMerged, zero, zero, zero, register.StatusMerged},
+		{register.StatusDestroyed, dec, closed, at(t, "2026-12-20 10:00"), register.StatusDestroyed},
+		{register.StatusDestroyed, dec, closed, destroyedNext, register.StatusClosed},
+		{register.StatusDestroyed, dec, closedNext, destroyedNext, register.StatusDecided},
+		{register.StatusDestroyed, decNext, closedNext, destroyedNext, register.StatusOpen},
+		{register.StatusDestroyed, zero, zero, zero, register.StatusDestroyed},
 	}
 	for _, tc := range tests {
 		if got := YearEndStatus(tc.current, 2026, tc.decided, tc.closed, tc.destroy); got != tc.want {

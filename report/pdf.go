@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/klachtd/klachtd/register"
+
 	"bytes"
 	"fmt"
 	"sort"
@@ -491,11 +493,11 @@ func (d *doc) summary() {
 				given += c.N
 			}
 		}
-		return d.shareOf(countOf(y.Verdicts, VerdictFounded)+countOf(y.Verdicts, VerdictPartlyFounded), given)
+		return d.shareOf(countOf(y.Verdicts, register.VerdictFounded)+countOf(y.Verdicts, register.VerdictPartlyFounded), given)
 	}
 	rows := [][]string{
 		d.yearRow("\x01"+w.received, func(y *Year) string { return itoa(y.Received) }),
-		d.yearRow(w.statusAtEnd+": "+w.status[StatusOpen], func(y *Year) string { return itoa(countOf(y.Status, StatusOpen)) }),
+		d.yearRow(w.statusAtEnd+": "+w.status[register.StatusOpen], func(y *Year) string { return itoa(countOf(y.Status, register.StatusOpen)) }),
 		d.yearRow(w.foundedShare(), founded),
 		d.yearRow(w.acknowledgement+": "+w.onTime, func(y *Year) string { return d.terms(y.Acknowledgement) }),
 		d.yearRow(w.decisionExt, func(y *Year) string { return d.terms(y.Decision) }),
@@ -887,9 +889,9 @@ func (d *doc) measures() error {
 			var a Agreement
 			for _, it := range g.items {
 				switch it.Agreement {
-				case AgreementYes:
+				case register.AgreementYes:
 					a.Yes++
-				case AgreementNo:
+				case register.AgreementNo:
 					a.No++
 				default:
 					a.Unknown++
@@ -899,7 +901,7 @@ func (d *doc) measures() error {
 			for _, p := range []struct {
 				key string
 				n   int
-			}{{AgreementYes, a.Yes}, {AgreementNo, a.No}, {AgreementUnknown, a.Unknown}} {
+			}{{register.AgreementYes, a.Yes}, {register.AgreementNo, a.No}, {register.AgreementUnknown, a.Unknown}} {
 				if p.n > 0 {
 					parts = append(parts, w.agreement[p.key]+" "+strconv.Itoa(p.n))
 				}

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/klachtd/klachtd/register"
+
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -23,7 +25,7 @@ func realisticYear(t testing.TB, year, n int, seed uint64) []Record {
 
 	subjects := []string{"Factuur", "Begeleiding", "Bejegening", "Planning en roosters", "Lesmateriaal", "Bereikbaarheid", "Privacy"}
 	weights := []int{6, 5, 3, 3, 2, 2, 1}
-	channels := []string{ChannelEmail, ChannelEmail, ChannelEmail, ChannelEmail, ChannelForwarded, ChannelPhone, ChannelLetter, ChannelInPerson}
+	channels := []string{register.ChannelEmail, register.ChannelEmail, register.ChannelEmail, register.ChannelEmail, register.ChannelForwarded, register.ChannelPhone, register.ChannelLetter, register.ChannelInPerson}
 	causes := map[string][]string{
 		"Factuur":              {"Factuur dubbel verstuurd na wijziging in het boekhoudpakket", "Annuleringskosten niet vooraf duidelijk gemaakt", "Korting uit de offerte niet verwerkt"},
 		"Begeleiding":          {"Verwachtingen over het aantal coachgesprekken niet vastgelegd", "Vervangend trainer niet ingewerkt", "Terugkoppeling op opdrachten kwam te laat"},
@@ -110,52 +112,52 @@ func realisticYear(t testing.TB, year, n int, seed uint64) []Record {
 		r.DecidedAt = time.Date(recv.Year(), recv.Month(), recv.Day()+took, 15, 0, 0, 0, procedure.Amsterdam)
 		switch x := rnd.IntN(20); {
 		case x < 7:
-			r.Verdict = VerdictFounded
+			r.Verdict = register.VerdictFounded
 		case x < 12:
-			r.Verdict = VerdictPartlyFounded
+			r.Verdict = register.VerdictPartlyFounded
 		case x < 18:
-			r.Verdict = VerdictUnfounded
+			r.Verdict = register.VerdictUnfounded
 		default:
-			r.Verdict = VerdictInadmissible
+			r.Verdict = register.VerdictInadmissible
 		}
 		switch {
 		case i%17 == 5:
-			r.Status = StatusMerged
+			r.Status = register.StatusMerged
 			r.DecidedAt, r.Verdict = time.Time{}, ""
 		case !r.DecidedAt.Before(end):
-			r.Status = StatusOpen
-		case r.Verdict == VerdictInadmissible:
-			r.Status = StatusRejected
+			r.Status = register.StatusOpen
+		case r.Verdict == register.VerdictInadmissible:
+			r.Status = register.StatusRejected
 		case rnd.IntN(3) == 0:
-			r.Status = StatusDecided
+			r.Status = register.StatusDecided
 		default:
-			r.Status = StatusClosed
+			r.Status = register.StatusClosed
 			r.ClosedAt = r.DecidedAt.AddDate(0, 0, 2)
 		}
-		if r.Status == StatusClosed && year < 2026 && rnd.IntN(2) == 0 {
-			r.Status = StatusDestroyed // tombstones of an older year
+		if r.Status == register.StatusClosed && year < 2026 && rnd.IntN(2) == 0 {
+			r.Status = register.StatusDestroyed // tombstones of an older year
 		}
-		if r.Verdict == VerdictFounded || r.Verdict == VerdictPartlyFounded {
+		if r.Verdict == register.VerdictFounded || r.Verdict == register.VerdictPartlyFounded {
 			c := causes[subs[0]]
 			r.Cause = c[rnd.IntN(len(c))]
-			r.Measures = append(r.Measures, Measure{Kind: MeasureCorrective, Text: corrective[subs[0]]})
+			r.Measures = append(r.Measures, Measure{Kind: register.MeasureCorrective, Text: corrective[subs[0]]})
 			if p, ok := preventive[subs[0]]; ok && rnd.IntN(2) == 0 {
-				r.Measures = append(r.Measures, Measure{Kind: MeasurePreventive, Text: p})
+				r.Measures = append(r.Measures, Measure{Kind: register.MeasurePreventive, Text: p})
 			}
 		}
-		if r.Status != StatusOpen && r.Status != StatusMerged {
+		if r.Status != register.StatusOpen && r.Status != register.StatusMerged {
 			switch rnd.IntN(5) {
 			case 0, 1, 2:
-				r.Agreement = AgreementYes
+				r.Agreement = register.AgreementYes
 			case 3:
-				r.Agreement = AgreementNo
+				r.Agreement = register.AgreementNo
 			}
 		}
 		out = append(out, r)
 	}
 	// One appeal, one cause typed with a phone number in it.
 	for i := range out {
-		if out[i].Verdict == VerdictUnfounded {
+		if out[i].Verdict == register.VerdictUnfounded {
 			out[i].Appeal = true
 			break
 		}

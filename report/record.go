@@ -13,47 +13,10 @@
 // numbers and IBANs from them all the same.
 package report
 
-import "time"
+import (
+	"time"
 
-// Dossier statuses (the `status` values of `list -json`).
-const (
-	StatusOpen      = "open"
-	StatusDecided   = "decided"
-	StatusClosed    = "closed"
-	StatusRejected  = "rejected"
-	StatusMerged    = "merged"
-	StatusDestroyed = "destroyed"
-)
-
-// Verdicts (the `verdict` values of `list -json`); an empty verdict means
-// none was given.
-const (
-	VerdictFounded       = "founded"
-	VerdictPartlyFounded = "partly_founded"
-	VerdictUnfounded     = "unfounded"
-	VerdictInadmissible  = "inadmissible"
-)
-
-// Channels a complaint came in by (the `channel` values of `show -json`).
-const (
-	ChannelEmail     = "email"
-	ChannelForwarded = "forwarded"
-	ChannelPhone     = "phone"
-	ChannelInPerson  = "in person"
-	ChannelLetter    = "letter"
-)
-
-// Agreement with the complainant (register field of procedure 002).
-const (
-	AgreementUnknown = ""
-	AgreementYes     = "yes"
-	AgreementNo      = "no"
-)
-
-// Measure kinds (the `measures[].kind` values of `show -json`).
-const (
-	MeasureCorrective = "corrective"
-	MeasurePreventive = "preventive"
+	"github.com/klachtd/klachtd/register"
 )
 
 // Record is what the analysis needs of one dossier, and nothing more: no
@@ -103,7 +66,7 @@ type Extension struct {
 
 // Measure is a corrective or preventive measure taken in a dossier.
 type Measure struct {
-	Kind string // MeasureCorrective or MeasurePreventive
+	Kind string // register.MeasureCorrective or register.MeasurePreventive
 	Text string // free text typed by staff (no names)
 }
 
@@ -118,39 +81,39 @@ func YearEndStatus(current string, year int, decidedAt, closedAt, destroyedAt ti
 	// year; a change without a date is taken as having happened.
 	by := func(t time.Time) bool { return t.Before(end) }
 	switch current {
-	case StatusDestroyed:
+	case register.StatusDestroyed:
 		if by(destroyedAt) {
-			return StatusDestroyed
+			return register.StatusDestroyed
 		}
 		switch {
 		case !closedAt.IsZero() && by(closedAt):
-			return StatusClosed
+			return register.StatusClosed
 		case !decidedAt.IsZero() && by(decidedAt):
-			return StatusDecided
+			return register.StatusDecided
 		}
-		return StatusOpen
-	case StatusClosed:
+		return register.StatusOpen
+	case register.StatusClosed:
 		if by(closedAt) {
-			return StatusClosed
+			return register.StatusClosed
 		}
 		if !decidedAt.IsZero() && by(decidedAt) {
-			return StatusDecided
+			return register.StatusDecided
 		}
-		return StatusOpen
-	case StatusDecided:
+		return register.StatusOpen
+	case register.StatusDecided:
 		if by(decidedAt) {
-			return StatusDecided
+			return register.StatusDecided
 		}
-		return StatusOpen
-	case StatusRejected:
+		return register.StatusOpen
+	case register.StatusRejected:
 		at := decidedAt
 		if at.IsZero() {
 			at = closedAt
 		}
 		if by(at) {
-			return StatusRejected
+			return register.StatusRejected
 		}
-		return StatusOpen
+		return register.StatusOpen
 	}
 	return current // open, merged, or a status this package does not know
 }

@@ -1,7 +1,10 @@
 package report
 
 import (
-	"fmt"
+	"github.com/klachtd/klachtd/templates"
+
+	"github.com/klachtd/klachtd/register"
+
 	"math"
 	"strconv"
 	"strings"
@@ -41,18 +44,15 @@ var wordsNL = words{
 	months: [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
 	short:  [12]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},
 	status: map[string]string{
-		StatusOpen: "in behandeling", StatusDecided: "beslist", StatusClosed: "afgehandeld",
-		StatusRejected: "niet in behandeling genomen", StatusMerged: "samengevoegd", StatusDestroyed: "vernietigd",
+		register.StatusOpen: "in behandeling", register.StatusDecided: "beslist", register.StatusClosed: "afgehandeld",
+		register.StatusRejected: "niet in behandeling genomen", register.StatusMerged: "samengevoegd", register.StatusDestroyed: "vernietigd",
 	},
-	verdict: map[string]string{
-		VerdictFounded: "gegrond", VerdictPartlyFounded: "deels gegrond", VerdictUnfounded: "ongegrond",
-		VerdictInadmissible: "niet-ontvankelijk", "": "nog geen oordeel",
-	},
+	verdict: verdictWords("nl", "nog geen oordeel"),
 	channel: map[string]string{
-		ChannelEmail: "e-mail", ChannelForwarded: "doorgestuurd door een medewerker", ChannelPhone: "telefoon",
-		ChannelInPerson: "persoonlijk", ChannelLetter: "brief", "": "onbekend",
+		register.ChannelEmail: "e-mail", register.ChannelForwarded: "doorgestuurd door een medewerker", register.ChannelPhone: "telefoon",
+		register.ChannelInPerson: "persoonlijk", register.ChannelLetter: "brief", "": "onbekend",
 	},
-	agreement: map[string]string{AgreementYes: "ja", AgreementNo: "nee", AgreementUnknown: "onbekend"},
+	agreement: map[string]string{register.AgreementYes: "ja", register.AgreementNo: "nee", register.AgreementUnknown: "onbekend"},
 
 	title:             "Klachtenanalyse %d",
 	period:            "Periode: 1 januari tot en met 31 december %d",
@@ -151,18 +151,15 @@ var wordsEN = words{
 	months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 	short:  [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
 	status: map[string]string{
-		StatusOpen: "being handled", StatusDecided: "decided", StatusClosed: "closed",
-		StatusRejected: "not taken up", StatusMerged: "merged", StatusDestroyed: "destroyed",
+		register.StatusOpen: "being handled", register.StatusDecided: "decided", register.StatusClosed: "closed",
+		register.StatusRejected: "not taken up", register.StatusMerged: "merged", register.StatusDestroyed: "destroyed",
 	},
-	verdict: map[string]string{
-		VerdictFounded: "founded", VerdictPartlyFounded: "partly founded", VerdictUnfounded: "unfounded",
-		VerdictInadmissible: "inadmissible", "": "no verdict yet",
-	},
+	verdict: verdictWords("en", "no verdict yet"),
 	channel: map[string]string{
-		ChannelEmail: "e-mail", ChannelForwarded: "forwarded by staff", ChannelPhone: "phone",
-		ChannelInPerson: "in person", ChannelLetter: "letter", "": "not known",
+		register.ChannelEmail: "e-mail", register.ChannelForwarded: "forwarded by staff", register.ChannelPhone: "phone",
+		register.ChannelInPerson: "in person", register.ChannelLetter: "letter", "": "not known",
 	},
-	agreement: map[string]string{AgreementYes: "yes", AgreementNo: "no", AgreementUnknown: "not known"},
+	agreement: map[string]string{register.AgreementYes: "yes", register.AgreementNo: "no", register.AgreementUnknown: "not known"},
 
 	title:             "Complaints analysis %d",
 	period:            "Period: 1 January to 31 December %d",
@@ -272,11 +269,19 @@ func label(m map[string]string, key string) string {
 	return key
 }
 
+// verdictWords names the verdicts in a language, and the absence of one.
+func verdictWords(lang, none string) map[string]string {
+	m := map[string]string{"": none}
+	for _, v := range []string{register.VerdictFounded, register.VerdictPartlyFounded, register.VerdictUnfounded, register.VerdictInadmissible} {
+		m[v], _ = register.VerdictName(lang, v)
+	}
+	return m
+}
+
 // date formats t as "24 april 2026" (nl) or "24 April 2026" (en), in
 // Europe/Amsterdam.
 func (w *words) date(t time.Time) string {
-	t = t.In(procedure.Amsterdam)
-	return fmt.Sprintf("%d %s %d", t.Day(), w.monthName(t.Month()), t.Year())
+	return templates.FormatDate(w.lang, t.In(procedure.Amsterdam))
 }
 
 func (w *words) monthName(m time.Month) string { return w.months[m-1] }

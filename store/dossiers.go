@@ -6,16 +6,19 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/klachtd/klachtd/register"
 )
 
-// Dossier statuses (docs/spec.md "JSON output").
+// Dossier statuses: the register's (register.Status*), under the names
+// the daemon uses.
 const (
-	StatusOpen      = "open"
-	StatusDecided   = "decided"
-	StatusClosed    = "closed"
-	StatusRejected  = "rejected"
-	StatusMerged    = "merged"
-	StatusDestroyed = "destroyed"
+	StatusOpen      = register.StatusOpen
+	StatusDecided   = register.StatusDecided
+	StatusClosed    = register.StatusClosed
+	StatusRejected  = register.StatusRejected
+	StatusMerged    = register.StatusMerged
+	StatusDestroyed = register.StatusDestroyed
 )
 
 // Dossier is one complaint.

@@ -7,6 +7,8 @@ import (
 	"text/template"
 	"time"
 	"unicode/utf8"
+
+	"github.com/klachtd/klachtd/register"
 )
 
 // Languager is what the term function prints: a procedure term (such as
@@ -17,13 +19,6 @@ type Languager interface {
 
 var monthsNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni",
 	"juli", "augustus", "september", "oktober", "november", "december"}
-
-var verdicts = map[string][2]string{ // value -> {nl, en}
-	"founded":        {"gegrond", "founded"},
-	"unfounded":      {"ongegrond", "unfounded"},
-	"partly_founded": {"deels gegrond", "partly founded"},
-	"inadmissible":   {"niet-ontvankelijk", "inadmissible"},
-}
 
 // funcMap returns the template functions bound to one language; each
 // language directory is parsed with its own map, so a date in an nl/
@@ -95,14 +90,11 @@ func formatTerm(lang string, v any) (string, error) {
 
 // formatVerdict translates a stored verdict value into the letter language.
 func formatVerdict(lang, v string) (string, error) {
-	names, ok := verdicts[v]
+	name, ok := register.VerdictName(lang, v)
 	if !ok {
 		return "", fmt.Errorf("verdict: unknown value %q", v)
 	}
-	if lang == "nl" {
-		return names[0], nil
-	}
-	return names[1], nil
+	return name, nil
 }
 
 // shorten cuts s to at most about n characters at a word boundary and
