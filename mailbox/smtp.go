@@ -13,6 +13,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/klachtd/klachtd/mailbox/bearer"
 )
 
 // SMTPConfig says how to reach the submission server.
@@ -24,6 +26,11 @@ type SMTPConfig struct {
 	URL      *url.URL
 	Username string
 	Password string
+	// Token, when set, authenticates with an OAuth2 access token (XOAUTH2
+	// or OAUTHBEARER, whichever the server offers; Mechanism forces one)
+	// instead of the password.
+	Token     TokenSource
+	Mechanism string
 	RootCAs  *x509.CertPool // trusted in addition to the system roots
 	Timeout  time.Duration  // per command; default 60s
 	HeloName string         // EHLO name; default "localhost"
@@ -62,6 +69,16 @@ func Send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw 
 			return err
 		}
 		var smtpErr *smtp.SMTPError
+		var authErr *AuthError
+		if errors.As(err, &authErr) {
+			// A refused login is the session's trouble, not the
+			// message's: it stays queued until the login works again.
+			code := 0
+			if errors.As(err, &smtpErr) {
+				code = smtpErr.Code
+			}
+			return &SendError{Code: code, Err: err}
+		}
 		if errors.As(err, &smtpErr) {
 			return &SendError{Permanent: smtpErr.Code/100 == 5, Code: smtpErr.Code, Err: err}
 		}
@@ -191,12 +208,34 @@ func connect(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(), 
 			done()
 			return nil, nil, errors.New("refusing to authenticate without TLS")
 		}
-		if err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password)); err != nil {
+		if err := smtpLogin(ctx, c, cfg, host, port); err != nil {
 			done()
-			return nil, nil, fmt.Errorf("auth: %w", err)
+			return nil, nil, err
 		}
 	}
 	return c, done, nil
+}
+
+// smtpLogin authenticates (RFC 4954) with PLAIN and the password, or with
+// an access token.
+func smtpLogin(ctx context.Context, c *smtp.Client, cfg SMTPConfig, host, port string) error {
+	if cfg.Token == nil {
+		err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password))
+		if smtpRefused(err) {
+			return &AuthError{Protocol: "smtp", Mechanism: sasl.Plain, Username: cfg.Username, Err: err}
+		}
+		if err != nil {
+			return fmt.Errorf("auth: %w", err)
+		}
+		return nil
+	}
+	_, mechs := c.Extension("AUTH")
+	mech, err := bearer.Choose(strings.Fields(mechs), cfg.Mechanism)
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	return tokenLogin(ctx, cfg.Token, "smtp", mech, cfg.Username, host, port, smtpRefused,
+		func(sc *bearer.Client) error { return c.Auth(sc) }, func() {})
 }
 
 // CheckSMTP connects and authenticates as Send would, sends nothing, and
