@@ -39,9 +39,9 @@ type IMAPConfig struct {
 	// instead of the password.
 	Token     TokenSource
 	Mechanism string
-	RootCAs  *x509.CertPool
-	Timeout  time.Duration // per command; default 60s
-	Logger   *slog.Logger
+	RootCAs   *x509.CertPool
+	Timeout   time.Duration // per command; default 60s
+	Logger    *slog.Logger
 }
 
 // ErrMessageGone is returned by FetchTo when the server has no message with

@@ -31,9 +31,9 @@ type SMTPConfig struct {
 	// instead of the password.
 	Token     TokenSource
 	Mechanism string
-	RootCAs  *x509.CertPool // trusted in addition to the system roots
-	Timeout  time.Duration  // per command; default 60s
-	HeloName string         // EHLO name; default "localhost"
+	RootCAs   *x509.CertPool // trusted in addition to the system roots
+	Timeout   time.Duration  // per command; default 60s
+	HeloName  string         // EHLO name; default "localhost"
 }
 
 // SendError is the error of a failed Send. Permanent is true for a 5xx reply
