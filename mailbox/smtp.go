@@ -252,7 +252,10 @@ func CheckSMTP(ctx context.Context, cfg SMTPConfig) (string, error) {
 	} else {
 		found = append(found, "no TLS")
 	}
-	if cfg.Username != "" {
+	switch {
+	case cfg.Username != "" && cfg.Token != nil:
+		found = append(found, "authenticated as "+cfg.Username+" with an OAuth2 token")
+	case cfg.Username != "":
 		found = append(found, "authenticated as "+cfg.Username)
 	}
 	if ok, _ := c.Extension("DSN"); ok {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -28,6 +29,25 @@ type Source struct {
 
 	mu    sync.Mutex
 	grant *Grant // as last read or written
+	// failed is the last GrantError and the grant file it was about: until
+	// `klachtd login` replaces the file, asking again cannot help.
+	failed     error
+	failedFile fileStamp
+}
+
+// fileStamp identifies a version of the grant file.
+type fileStamp struct {
+	exists  bool
+	modTime time.Time
+	size    int64
+}
+
+func stamp(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{exists: true, modTime: fi.ModTime(), size: fi.Size()}
 }
 
 // NewSource returns the token source of a mailbox with auth = "oauth2",
@@ -96,6 +116,19 @@ func (s *Source) Refresh(ctx context.Context, rejected string) (string, error) {
 // refresh reads the grant file under its lock and refreshes the access
 // token unless the file already holds a fresh one other than rejected.
 func (s *Source) refresh(ctx context.Context, rejected string) (string, error) {
+	if s.failed != nil && stamp(s.path) == s.failedFile {
+		return "", s.failed
+	}
+	s.failed = nil
+	tok, err := s.refreshLocked(ctx, rejected)
+	var ge *GrantError
+	if errors.As(err, &ge) {
+		s.failed, s.failedFile = err, stamp(s.path)
+	}
+	return tok, err
+}
+
+func (s *Source) refreshLocked(ctx context.Context, rejected string) (string, error) {
 	unlock, err := lockGrant(s.path)
 	if err != nil {
 		return "", err
