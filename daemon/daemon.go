@@ -41,6 +41,9 @@ type Daemon struct {
 	Send SendFunc
 	// IMAPTimeout bounds every IMAP command.
 	IMAPTimeout time.Duration
+	// OnReady and OnStopping, if set, are called by Run once every loop
+	// started and when shutdown begins (sd_notify READY=1, STOPPING=1).
+	OnReady, OnStopping func()
 
 	logins     *Logins
 	crashAt    string // fault injection for tests: KLACHTD_CRASH_AT
@@ -137,7 +140,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 	start("outbox", d.outboxLoop)
 	start("scheduler", d.scheduleLoop)
 	d.log.Info("klachtd running", "mailboxes", len(d.cfg.Mailboxes), "organisations", len(d.cfg.Organisations))
+	if d.OnReady != nil {
+		d.OnReady()
+	}
 	<-ctx.Done()
+	if d.OnStopping != nil {
+		d.OnStopping()
+	}
 	wg.Wait()
 	d.log.Info("klachtd stopped")
 	return nil
