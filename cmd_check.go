@@ -75,8 +75,10 @@ func (c *mailboxCheck) ok(format string, args ...any) {
 // fail prints what is wrong, in words where the error is a login problem.
 func (c *mailboxCheck) fail(what string, err error) {
 	msg := err.Error()
-	if p := daemon.LoginProblem(c.mb, err); p != "" {
-		msg = p + " (" + err.Error() + ")"
+	if p := daemon.LoginProblem(c.mb, err); p != "" && !strings.Contains(msg, p) {
+		msg = p + " (" + msg + ")"
+	} else if p != "" {
+		msg = p
 	}
 	fmt.Fprintf(c.out, "mailbox %s: %s: FAILED: %s\n", c.mb.Address, what, msg)
 	c.errs = append(c.errs, fmt.Errorf("%s: %w", what, err))

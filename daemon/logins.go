@@ -99,7 +99,7 @@ func LoginProblem(mb *config.Mailbox, err error) string {
 	case errors.As(err, &ge):
 		return ge.Error()
 	case errors.As(err, &ae) && ae.OAuth2():
-		return fmt.Sprintf("the %s server refuses the OAuth2 token of %s (consent for %s missing, or %s switched off for the mailbox?): run klachtd check, then klachtd login -mailbox %s",
+		return fmt.Sprintf("the %s server refuses the OAuth2 token of %s (consent for %s missing, %s switched off for the mailbox, or signed in as another user?): fix that, then run klachtd login -mailbox %s",
 			ae.Protocol, mb.Address, protocolScope(ae.Protocol), protocolAuth(ae.Protocol), mb.Address)
 	case errors.As(err, &ae):
 		return fmt.Sprintf("the %s server refuses the password of %s (user %s): correct %s", ae.Protocol, mb.Address, mb.Username, passwordKey(mb))

@@ -77,22 +77,26 @@ func bearerClient(mech, user, token, host, port string) *bearer.Client {
 }
 
 // tokenLogin logs in with an access token through try, which runs one
-// SASL exchange. When the server refuses the token, the token is refreshed
-// once and the login tried again (the token may have been revoked early or
-// the clock be off); a second refusal is an *AuthError.
+// SASL exchange (attempt 1) or, after the server refused the token and it
+// was refreshed, another one (attempt 2; try may need a new connection,
+// as an SMTP server may hang up after a failed AUTH). A second refusal is
+// an *AuthError: the token may have been revoked early or the clock be
+// off, but a fresh token that is refused means the grant is not enough.
 func tokenLogin(ctx context.Context, src TokenSource, protocol, mech, user, host, port string,
-	refused func(error) bool, try func(*bearer.Client) error, logRefresh func()) error {
+	refused func(error) bool, try func(attempt int, c *bearer.Client) error, logRefresh func()) error {
 	tok, err := src.Token(ctx)
 	if err != nil {
 		return fmt.Errorf("%s: %w", protocol, err)
 	}
 	for attempt := 1; ; attempt++ {
 		c := bearerClient(mech, user, tok, host, port)
-		err := try(c)
+		err := try(attempt, c)
 		if err == nil {
 			return nil
 		}
-		if !refused(err) {
+		// A server that sent an error challenge has refused the token,
+		// whatever it answers to the client's response to it.
+		if !refused(err) && c.Failure() == nil {
 			return err
 		}
 		if attempt == 2 {

@@ -293,7 +293,8 @@ func (c *Client) login(ctx context.Context, cfg IMAPConfig, host, port string) e
 		return fmt.Errorf("imap: %w", err)
 	}
 	return tokenLogin(ctx, cfg.Token, "imap", mech, cfg.Username, host, port, imapRefused,
-		func(sc *bearer.Client) error {
+		func(_ int, sc *bearer.Client) error {
+			sc.SetErrorResponse([]byte{0x01})
 			return c.do(ctx, "AUTHENTICATE "+mech, func() error { return c.c.Authenticate(sc) })
 		},
 		func() { c.log.Info("imap server refused the access token; refreshing it once", "mechanism", mech) })

@@ -127,7 +127,52 @@ func send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw 
 
 // connect dials the server of cfg, does TLS as its scheme says and
 // authenticates. done closes everything; call it when finished.
-func connect(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(), err error) {
+func connect(ctx context.Context, cfg SMTPConfig) (*smtp.Client, func(), error) {
+	c, done, err := dialSMTP(ctx, cfg)
+	if err != nil || cfg.Username == "" {
+		return c, done, err
+	}
+	if cfg.Token == nil {
+		err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password))
+		if err == nil {
+			return c, done, nil
+		}
+		done()
+		if smtpRefused(err) {
+			return nil, nil, &AuthError{Protocol: "smtp", Mechanism: sasl.Plain, Username: cfg.Username, Err: err}
+		}
+		return nil, nil, fmt.Errorf("auth: %w", err)
+	}
+	_, mechs := c.Extension("AUTH")
+	mech, err := bearer.Choose(strings.Fields(mechs), cfg.Mechanism)
+	if err != nil {
+		done()
+		return nil, nil, fmt.Errorf("auth: %w", err)
+	}
+	err = tokenLogin(ctx, cfg.Token, "smtp", mech, cfg.Username, cfg.URL.Hostname(), cfg.URL.Port(), smtpRefused,
+		func(attempt int, sc *bearer.Client) error {
+			if attempt > 1 {
+				// go-smtp ends a failed AUTH with "*", which Postfix takes
+				// for a non-SMTP command and hangs up on: start afresh.
+				done()
+				var err error
+				if c, done, err = dialSMTP(ctx, cfg); err != nil {
+					c, done = nil, func() {}
+					return err
+				}
+			}
+			return c.Auth(sc)
+		}, func() {})
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return c, done, nil
+}
+
+// dialSMTP connects to the server of cfg, does TLS as its scheme says and
+// greets it; it refuses a connection that would authenticate without TLS.
+func dialSMTP(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(), err error) {
 	if cfg.URL == nil {
 		return nil, nil, errors.New("no server URL")
 	}
@@ -203,39 +248,11 @@ func connect(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(), 
 			return nil, nil, fmt.Errorf("ehlo: %w", err)
 		}
 	}
-	if cfg.Username != "" {
-		if !implicitTLS && !startTLS && cfg.URL.Scheme != "smtp+insecure" {
-			done()
-			return nil, nil, errors.New("refusing to authenticate without TLS")
-		}
-		if err := smtpLogin(ctx, c, cfg, host, port); err != nil {
-			done()
-			return nil, nil, err
-		}
+	if cfg.Username != "" && !implicitTLS && !startTLS && cfg.URL.Scheme != "smtp+insecure" {
+		done()
+		return nil, nil, errors.New("refusing to authenticate without TLS")
 	}
 	return c, done, nil
-}
-
-// smtpLogin authenticates (RFC 4954) with PLAIN and the password, or with
-// an access token.
-func smtpLogin(ctx context.Context, c *smtp.Client, cfg SMTPConfig, host, port string) error {
-	if cfg.Token == nil {
-		err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password))
-		if smtpRefused(err) {
-			return &AuthError{Protocol: "smtp", Mechanism: sasl.Plain, Username: cfg.Username, Err: err}
-		}
-		if err != nil {
-			return fmt.Errorf("auth: %w", err)
-		}
-		return nil
-	}
-	_, mechs := c.Extension("AUTH")
-	mech, err := bearer.Choose(strings.Fields(mechs), cfg.Mechanism)
-	if err != nil {
-		return fmt.Errorf("auth: %w", err)
-	}
-	return tokenLogin(ctx, cfg.Token, "smtp", mech, cfg.Username, host, port, smtpRefused,
-		func(sc *bearer.Client) error { return c.Auth(sc) }, func() {})
 }
 
 // CheckSMTP connects and authenticates as Send would, sends nothing, and

@@ -69,6 +69,12 @@ func NewOAuthBearer(user, token, host string, port int) *Client {
 	return &Client{mech: OAuthBearer, ir: ir, dummy: []byte{0x01}}
 }
 
+// SetErrorResponse replaces the answer to the server's error challenge.
+// XOAUTH2 answers with an empty response; a transport that cannot send one
+// (go-imap writes "=" there, which Dovecot rejects as bad base64 and
+// disconnects) can answer with a single %x01 as OAUTHBEARER does.
+func (c *Client) SetErrorResponse(b []byte) { c.dummy = b }
+
 // Start implements sasl.Client.
 func (c *Client) Start() (mech string, ir []byte, err error) {
 	return c.mech, c.ir, nil

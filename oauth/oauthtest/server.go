@@ -64,6 +64,7 @@ type authCode struct {
 type grant struct {
 	user, clientID, scope string
 	revoked               bool
+	noConsent             bool // refresh refused for want of consent
 }
 
 type token struct {
@@ -291,6 +292,11 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 			oauthError(w, "invalid_grant", "AADSTS50173: The provided grant has expired due to it being revoked.")
 			return
 		}
+		if g.noConsent {
+			s.refused++
+			oauthError(w, "invalid_grant", "AADSTS65001: The user or administrator has not consented to use the application.")
+			return
+		}
 		delete(s.refresh, rt)
 		s.refreshes++
 		writeJSON(w, http.StatusOK, s.issue(g))
@@ -343,6 +349,24 @@ func (s *Server) Revoke(user string) {
 	for _, t := range s.access {
 		if t.g.user == user {
 			t.g.revoked = true
+		}
+	}
+}
+
+// WithdrawConsent makes the refresh of user's grants fail for want of
+// consent, as Microsoft Entra answers when an administrator removed the
+// application's permissions; access tokens issued before stop working.
+func (s *Server) WithdrawConsent(user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.refresh {
+		if g.user == user {
+			g.noConsent = true
+		}
+	}
+	for _, t := range s.access {
+		if t.g.user == user {
+			t.expired = true
 		}
 	}
 }
