@@ -294,3 +294,33 @@ func TestLoopbackLogin(t *testing.T) {
 		})
 	}
 }
+
+// After a grant is found revoked, the provider is not asked again until
+// `klachtd login` replaced the grant file.
+func TestRevokedGrantNotAskedAgain(t *testing.T) {
+	srv := startServer(t)
+	dataDir := t.TempDir()
+	mb := customMailbox(srv)
+	login(t, srv, dataDir, mb)
+	src, _ := NewSource(dataDir, mb, nil)
+	ctx := context.Background()
+	tok, err := src.Token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Revoke(user)
+	for range 3 {
+		if _, err := src.Refresh(ctx, tok); !errors.Is(err, ErrLoginNeeded) {
+			t.Fatalf("Refresh after revocation: %v", err)
+		}
+	}
+	if _, refused, _ := srv.Stats(); refused != 1 {
+		t.Errorf("the token endpoint was asked %d times, want once", refused)
+	}
+	time.Sleep(10 * time.Millisecond) // a new modification time
+	login(t, srv, dataDir, mb)
+	tok2, err := src.Refresh(ctx, tok)
+	if err != nil || tok2 == tok {
+		t.Errorf("Refresh after a new login = %q, %v", tok2, err)
+	}
+}
