@@ -28,11 +28,6 @@ type Grant struct {
 	LoginAt      time.Time `json:"login_at"`           // of the grant
 }
 
-// token returns the grant's tokens for x/oauth2.
-func (g *Grant) token() *oauth2.Token {
-	return &oauth2.Token{AccessToken: g.AccessToken, TokenType: g.TokenType, RefreshToken: g.RefreshToken, Expiry: g.Expiry}
-}
-
 // setToken takes a new access token (and a rotated refresh token).
 func (g *Grant) setToken(t *oauth2.Token, now time.Time) {
 	g.AccessToken, g.TokenType, g.Expiry, g.IssuedAt = t.AccessToken, t.TokenType, t.Expiry, now
