@@ -3,6 +3,7 @@ package e2e
 import (
 	"net"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -54,8 +55,16 @@ func TestRunNotifiesServiceManager(t *testing.T) {
 	if ready.text != "READY=1" {
 		t.Fatalf("first notification %q, want READY=1", ready.text)
 	}
-	if !strings.Contains(d.stderr.String(), "klachtd running") {
-		t.Errorf("READY=1 came before the loops started:\n%s", d.stderr.String())
+	// klachtd logs "klachtd running" once every loop started, then sends
+	// READY=1; the log comes through a pipe and may lag a little.
+	running := regexp.MustCompile(`time=(\S+) level=INFO msg="klachtd running"`)
+	d.waitLog(t, running, 2*time.Second)
+	logged, err := time.Parse(time.RFC3339Nano, running.FindStringSubmatch(d.stderr.String())[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if logged.After(ready.at) {
+		t.Errorf("READY=1 (%v) came before the loops started (%v)", ready.at, logged)
 	}
 	prev := ready.at
 	for i := range 3 {
