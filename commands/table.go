@@ -93,25 +93,13 @@ var table = []*Spec{
 		Kind: KindVerdict, NL: "Oordeel", EN: "Verdict",
 		AcceptedEN: `use founded, unfounded, partly founded or inadmissible`,
 		AcceptedNL: `gebruik gegrond, ongegrond, deels gegrond of niet-ontvankelijk`,
-		parse: func(c *Command, _ *parser) *LineError {
-			var ok bool
-			if c.Verdict, ok = verdictWords[normWord(c.Value)]; !ok {
-				return c.valueErr("unknown verdict", "onbekend oordeel")
-			}
-			return nil
-		},
+		parse: oneOf(verdictWords, func(c *Command) *string { return &c.Verdict }, "unknown verdict", "onbekend oordeel"),
 	},
 	{
 		Kind: KindStatus, NL: "Status", EN: "Status",
 		AcceptedEN: `use closed or reopened`,
 		AcceptedNL: `gebruik afgehandeld of heropend`,
-		parse: func(c *Command, _ *parser) *LineError {
-			var ok bool
-			if c.Status, ok = statusWords[normWord(c.Value)]; !ok {
-				return c.valueErr("unknown status", "onbekende status")
-			}
-			return nil
-		},
+		parse: oneOf(statusWords, func(c *Command) *string { return &c.Status }, "unknown status", "onbekende status"),
 	},
 	{
 		Kind: KindMerge, NL: "Samenvoegen", EN: "Merge",
@@ -156,6 +144,19 @@ var table = []*Spec{
 			return nil
 		},
 	},
+}
+
+// oneOf parses a value that is one of a set of words (any case, "_" for a
+// space, a full stop at the end) into the field field selects.
+func oneOf(words map[string]string, field func(*Command) *string, en, nl string) func(*Command, *parser) *LineError {
+	return func(c *Command, _ *parser) *LineError {
+		v, ok := words[normWord(c.Value)]
+		if !ok {
+			return c.valueErr(en, nl)
+		}
+		*field(c) = v
+		return nil
+	}
 }
 
 // Lookup returns the command a key names (any case, any spacing), or nil.
