@@ -94,6 +94,11 @@ var ErrNoTemplates = errors.New("no template set")
 
 // Render renders l with the templates of set. It is safe for concurrent use.
 func Render(set *templates.Set, l Letter) (*Rendered, error) {
+	return renderWith(set, l, dejaVu)
+}
+
+// renderWith is Render with the PDF set in face.
+func renderWith(set *templates.Set, l Letter, face pdfFace) (*Rendered, error) {
 	if set == nil {
 		return nil, ErrNoTemplates
 	}
@@ -122,7 +127,7 @@ func Render(set *templates.Set, l Letter) (*Rendered, error) {
 		return nil, fmt.Errorf("letter %s: no letter date", l.Number)
 	}
 	r.AddressMissing = len(nonEmpty(l.Recipient.Address)) == 0
-	r.PDF, err = renderPDF(l, subject, blocks, ch, sig)
+	r.PDF, err = renderPDF(face, l, subject, blocks, ch, sig)
 	if err != nil {
 		return nil, fmt.Errorf("letter %s: pdf: %w", l.Number, err)
 	}

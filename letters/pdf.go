@@ -21,7 +21,23 @@ var (
 	fontBold []byte
 )
 
-const fontFamily = "DejaVu"
+// pdfFace is the set of fonts a PDF is set in: how they are added to a
+// document, their family name, and how text is made fit for them.
+type pdfFace struct {
+	family string
+	add    func(p *fpdf.Fpdf)
+	tr     func(string) string // text in Go's UTF-8 to what the font takes
+}
+
+// dejaVu is the face of every letter.
+var dejaVu = pdfFace{
+	family: "DejaVu",
+	add: func(p *fpdf.Fpdf) {
+		p.AddUTF8FontFromBytes("DejaVu", "", fontRegular)
+		p.AddUTF8FontFromBytes("DejaVu", "B", fontBold)
+	},
+	tr: func(s string) string { return s },
+}
 
 // Page geometry in millimetres, A4 portrait, after DIN 5008 form B ("Form
 // B", the taller letterhead): the letterhead fills the top 45 mm; the
@@ -71,12 +87,13 @@ const (
 // thing printed.
 type pdfDoc struct {
 	p  *fpdf.Fpdf
+	f  pdfFace
 	l  Letter
 	ch chrome
 	y  float64
 }
 
-func renderPDF(l Letter, subject string, blocks []block, ch chrome, sig []string) ([]byte, error) {
+func renderPDF(face pdfFace, l Letter, subject string, blocks []block, ch chrome, sig []string) ([]byte, error) {
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetCatalogSort(true)
 	p.SetCreationDate(l.Date)
@@ -86,14 +103,13 @@ func renderPDF(l Letter, subject string, blocks []block, ch chrome, sig []string
 	p.SetCreator("klachtd", true)
 	p.SetProducer("klachtd", true)
 	p.SetLang(l.Language)
-	p.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	p.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	face.add(p)
 	p.SetMargins(marginLeft, nextPageTop, marginRight)
 	p.SetCellMargin(0)
 	p.SetAutoPageBreak(false, 0)
 	p.AliasNbPages("{nb}")
 
-	d := &pdfDoc{p: p, l: l, ch: ch}
+	d := &pdfDoc{p: p, f: face, l: l, ch: ch}
 	p.SetFooterFuncLpi(d.footer)
 	p.SetHeaderFunc(d.header)
 	p.AddPage()
@@ -132,18 +148,23 @@ func renderPDF(l Letter, subject string, blocks []block, ch chrome, sig []string
 }
 
 func (d *pdfDoc) setFont(style string, size float64) {
-	d.p.SetFont(fontFamily, style, size)
+	d.p.SetFont(d.f.family, style, size)
 }
 
 // split breaks s into lines that fit w in the current font.
 func (d *pdfDoc) split(s string, w float64) []string {
-	return breakLines(s, w, d.p.GetStringWidth, true)
+	return breakLines(s, w, d.width, true)
+}
+
+// width is the width of s in the current font.
+func (d *pdfDoc) width(s string) float64 {
+	return d.p.GetStringWidth(d.f.tr(s))
 }
 
 // text prints one line at x on the cursor and moves the cursor down by h.
 func (d *pdfDoc) text(x float64, s string, h float64) {
 	d.p.SetXY(x, d.y)
-	d.p.CellFormat(pageW-marginRight-x, h, s, "", 0, "L", false, 0, "")
+	d.p.CellFormat(pageW-marginRight-x, h, d.f.tr(s), "", 0, "L", false, 0, "")
 	d.y += h
 }
 
@@ -173,7 +194,7 @@ func (d *pdfDoc) header() {
 	d.p.SetTextColor(greyMuted, greyMuted, greyMuted)
 	parts := nonEmpty([]string{d.l.Org.Name, d.ch.reference + " " + d.l.Number, formatDate(d.l.Language, d.l.Date)})
 	d.p.SetXY(marginLeft, 12)
-	d.p.CellFormat(bodyW, 4, strings.Join(parts, "  ·  "), "", 0, "L", false, 0, "")
+	d.p.CellFormat(bodyW, 4, d.f.tr(strings.Join(parts, "  ·  ")), "", 0, "L", false, 0, "")
 	d.p.SetDrawColor(greyLine, greyLine, greyLine)
 	d.p.SetLineWidth(0.2)
 	d.p.Line(marginLeft, 17.5, pageW-marginRight, 17.5)
@@ -205,13 +226,13 @@ func (d *pdfDoc) letterhead() error {
 	p.SetTextColor(greyText, greyText, greyText)
 	d.setFont("B", 14)
 	p.SetXY(110, 14)
-	p.CellFormat(right-110, 6, d.l.Org.Name, "", 0, "R", false, 0, "")
+	p.CellFormat(right-110, 6, d.f.tr(d.l.Org.Name), "", 0, "R", false, 0, "")
 	d.setFont("", 9)
 	p.SetTextColor(greyMuted, greyMuted, greyMuted)
 	y := 21.5
 	for _, line := range nonEmpty(d.l.Org.Address) {
 		p.SetXY(110, y)
-		p.CellFormat(right-110, 4, line, "", 0, "R", false, 0, "")
+		p.CellFormat(right-110, 4, d.f.tr(line), "", 0, "R", false, 0, "")
 		y += 4
 	}
 	p.SetDrawColor(greyLine, greyLine, greyLine)
@@ -262,13 +283,13 @@ func (d *pdfDoc) addressField() {
 	ret := strings.Join(nonEmpty(append([]string{d.l.Org.Name}, d.l.Org.Address...)), " · ")
 	size := sizeReturn
 	d.setFont("", size)
-	for size > 5 && p.GetStringWidth(ret) > w {
+	for size > 5 && d.width(ret) > w {
 		size -= 0.5
 		d.setFont("", size)
 	}
 	p.SetTextColor(greyMuted, greyMuted, greyMuted)
 	p.SetXY(x, addrFieldY+addrReturnZoneH-5)
-	p.CellFormat(w, 3.5, ret, "", 0, "L", false, 0, "")
+	p.CellFormat(w, 3.5, d.f.tr(ret), "", 0, "L", false, 0, "")
 	p.SetDrawColor(greyLine, greyLine, greyLine)
 	p.SetLineWidth(0.15)
 	p.Line(x, addrFieldY+addrReturnZoneH-1.2, x+w, addrFieldY+addrReturnZoneH-1.2)
@@ -292,13 +313,13 @@ func (d *pdfDoc) addressField() {
 	y := addrFieldY + addrReturnZoneH + 1.5
 	for _, s := range lines {
 		p.SetXY(x, y)
-		p.CellFormat(w, lh, s, "", 0, "L", false, 0, "")
+		p.CellFormat(w, lh, d.f.tr(s), "", 0, "L", false, 0, "")
 		y += lh
 	}
 	if len(addr) == 0 {
 		p.SetTextColor(greyMuted, greyMuted, greyMuted)
 		p.SetXY(x, y)
-		p.CellFormat(w, lh, d.ch.addressUnknown, "", 0, "L", false, 0, "")
+		p.CellFormat(w, lh, d.f.tr(d.ch.addressUnknown), "", 0, "L", false, 0, "")
 		p.SetTextColor(greyText, greyText, greyText)
 	}
 }
@@ -320,12 +341,12 @@ func (d *pdfDoc) infoBlock() {
 		d.setFont("", 9)
 		p.SetTextColor(greyMuted, greyMuted, greyMuted)
 		p.SetXY(infoX, y)
-		p.CellFormat(infoLabelW, 5, r[0]+":", "", 0, "L", false, 0, "")
+		p.CellFormat(infoLabelW, 5, d.f.tr(r[0]+":"), "", 0, "L", false, 0, "")
 		d.setFont("", 9)
 		p.SetTextColor(greyText, greyText, greyText)
 		for _, line := range d.split(r[1], valueW) {
 			p.SetXY(infoX+infoLabelW, y)
-			p.CellFormat(valueW, 5, line, "", 0, "L", false, 0, "")
+			p.CellFormat(valueW, 5, d.f.tr(line), "", 0, "L", false, 0, "")
 			y += 4.5
 		}
 		y += 0.5
@@ -367,7 +388,7 @@ func (d *pdfDoc) block(b block, reserve float64) {
 			lines := d.split(item, bodyW-indent)
 			d.need(min(float64(len(lines)), 2) * lineH)
 			p.SetXY(marginLeft+1.5, d.y)
-			p.CellFormat(indent-1.5, lineH, "•", "", 0, "L", false, 0, "")
+			p.CellFormat(indent-1.5, lineH, d.f.tr("•"), "", 0, "L", false, 0, "")
 			d.lines(lines, marginLeft+indent, 0)
 		}
 	case blockFacts:
@@ -434,7 +455,7 @@ func (d *pdfDoc) facts(rows [][2]string) {
 	d.setFont("B", 9.5)
 	labelW := 0.0
 	for _, r := range rows {
-		labelW = max(labelW, p.GetStringWidth(r[0]))
+		labelW = max(labelW, d.width(r[0]))
 	}
 	labelW = min(max(labelW+6, 38), 75)
 	valueW := bodyW - labelW
@@ -470,12 +491,12 @@ func (d *pdfDoc) facts(rows [][2]string) {
 		d.setFont("B", 9.5)
 		for i, s := range r.label {
 			p.SetXY(marginLeft, top+float64(i)*rowH)
-			p.CellFormat(labelW, rowH, s, "", 0, "L", false, 0, "")
+			p.CellFormat(labelW, rowH, d.f.tr(s), "", 0, "L", false, 0, "")
 		}
 		d.setFont("", 9.5)
 		for i, s := range r.value {
 			p.SetXY(marginLeft+labelW, top+float64(i)*rowH)
-			p.CellFormat(valueW, rowH, s, "", 0, "L", false, 0, "")
+			p.CellFormat(valueW, rowH, d.f.tr(s), "", 0, "L", false, 0, "")
 		}
 		d.y += h
 		p.SetDrawColor(greyLine, greyLine, greyLine)
