@@ -1,18 +1,22 @@
 package letters
 
 import (
+	"strings"
 	"testing"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
+	"github.com/klachtd/klachtd/letters/internal/fpdf"
 )
 
 // helvetica is fpdf's built-in core font, not embedded, with the cp1252
 // translator: the library's own floor for a letter, used only to compare.
 var helvetica = pdfFace{
 	family: "Helvetica",
-	add:    func(p *fpdf.Fpdf) {},
-	tr:     fpdf.New("P", "mm", "A4", "").UnicodeTranslatorFromDescriptor(""),
+	add:    func(p *fpdf.Fpdf) error { return nil },
+	prep: func() func(style, s string) string {
+		tr := fpdf.New("P", "mm", "A4", "").UnicodeTranslatorFromDescriptor("")
+		return func(style, s string) string { return tr(strings.ReplaceAll(s, "\n", " ")) }
+	}(),
 }
 
 // BenchmarkRender renders the nl acknowledgement (text, HTML and PDF) as

@@ -102,10 +102,14 @@ func renderWith(set *templates.Set, l Letter, face pdfFace) (*Rendered, error) {
 	if set == nil {
 		return nil, ErrNoTemplates
 	}
+	l = cleanLetter(l)
 	subject, body, err := set.Render(l.Language, l.Kind, l)
 	if err != nil {
 		return nil, fmt.Errorf("letter %s: %w", l.Number, err)
 	}
+	// What the templates added from fields cleanLetter does not know (the
+	// other types in Extra) is cleaned here.
+	subject, body = cleanLine(subject), clean(body)
 	blocks, err := parseMarkup(body)
 	if err != nil {
 		return nil, fmt.Errorf("letter %s: %s/%s template body: %w", l.Number, l.Language, l.Kind, err)
@@ -127,12 +131,24 @@ func renderWith(set *templates.Set, l Letter, face pdfFace) (*Rendered, error) {
 		return nil, fmt.Errorf("letter %s: no letter date", l.Number)
 	}
 	r.AddressMissing = len(nonEmpty(l.Recipient.Address)) == 0
-	r.PDF, err = renderPDF(face, l, subject, blocks, ch, sig)
+	r.PDF, err = renderPDFSafely(face, l, subject, blocks, ch, sig)
 	if err != nil {
 		return nil, fmt.Errorf("letter %s: pdf: %w", l.Number, err)
 	}
 	r.Filename = Filename(l.Language, l.Number, l.Kind)
 	return r, nil
+}
+
+// renderPDFSafely is renderPDF with a panic of the PDF library turned into
+// an error: whatever a letter holds, rendering it must not stop the
+// process (FuzzRender looks for such panics).
+func renderPDFSafely(face pdfFace, l Letter, subject string, blocks []block, ch chrome, sig []string) (pdf []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pdf, err = nil, fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return renderPDF(face, l, subject, blocks, ch, sig)
 }
 
 // Filename is the PDF file name of a letter: "KL-2026-0001-beslissing.pdf".

@@ -1066,7 +1066,7 @@ func (f *Fpdf) GetStringSymbolWidth(s string) int {
 	if f.isCurrentUTF8 {
 		for _, char := range s {
 			intChar := int(char)
-			if len(f.currentFont.Cw) >= intChar && f.currentFont.Cw[intChar] > 0 {
+			if len(f.currentFont.Cw) > intChar && f.currentFont.Cw[intChar] > 0 { // klachtd patch: was >=, a panic at U+10000
 				if f.currentFont.Cw[intChar] != 65535 {
 					w += f.currentFont.Cw[intChar]
 				}
@@ -4552,8 +4552,14 @@ func (f *Fpdf) putfonts() {
 				f.out(s.String())
 				f.out("endobj")
 
-				// Embed CIDToGIDMap
-				cidToGidMap := make([]byte, 256*256*2)
+				// Embed CIDToGIDMap. klachtd patch: up to the highest code
+				// used, not all 65,536 (PDF 32000-1 §9.7.4.2: a CID past the
+				// end of the stream maps to glyph 0, and none is used).
+				maxCode := 0
+				for cc := range CodeSignDictionary {
+					maxCode = max(maxCode, cc)
+				}
+				cidToGidMap := make([]byte, 2*(maxCode+1))
 
 				for cc, glyph := range CodeSignDictionary {
 					cidToGidMap[cc*2] = byte(glyph >> 8)
@@ -4595,7 +4601,7 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 	prevWidth := -1
 	interval := false
 	startCid := 1
-	cwLen := LastRune + 1
+	cwLen := min(LastRune+1, len(font.Cw)) // klachtd patch: runes past the BMP have no width entry (was a panic)
 
 	// for each character
 	for cid := startCid; cid < cwLen; cid++ {

@@ -60,6 +60,19 @@ type utf8FontFile struct {
 	DefaultWidth         float64
 	symbolData           map[int]map[string][]int
 	CodeSymbolDictionary map[int]int
+	cut                  *cutTables // klachtd: tables read once by NewUTF8Font; nil = read per document
+}
+
+// cutTables are the tables GenerateCutFont reads before it subsets a font
+// (klachtd patch). Upstream reads them again for every document; a font
+// prepared by NewUTF8Font reads them once and shares them, read-only.
+type cutTables struct {
+	tableDescriptions    map[string]*tableDescription
+	charSymbolDictionary map[int]int
+	symbolPosition       []int
+	locaFormat           int
+	metricsCount         int
+	numSymbols           int
 }
 
 type tableDescription struct {
@@ -633,38 +646,20 @@ func (utf *utf8FontFile) generateCMAPTable(cidSymbolPairCollection map[int]int, 
 
 // GenerateCutFont fill utf8FontFile from .utf file, only with runes from usedRunes
 func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
-	utf.fileReader.readerPosition = 0
-	utf.symbolPosition = make([]int, 0)
-	utf.charSymbolDictionary = make(map[int]int)
-	utf.tableDescriptions = make(map[string]*tableDescription)
-	utf.outTablesData = make(map[string][]byte)
-	utf.Ascent = 0
-	utf.Descent = 0
-	utf.skip(4)
-	utf.LastRune = 0
-	utf.generateTableDescriptions()
-
-	utf.SeekTable("head")
-	utf.skip(50)
-	LocaFormat := utf.readUint16()
-
-	utf.SeekTable("hhea")
-	utf.skip(34)
-	metricsCount := utf.readUint16()
-	oldMetrics := metricsCount
-
-	utf.SeekTable("maxp")
-	utf.skip(4)
-	numSymbols := utf.readUint16()
-
-	symbolCharDictionary := utf.generateCMAP()
-	if symbolCharDictionary == nil {
-		return nil
+	ct := utf.cut
+	if ct == nil {
+		if ct = utf.readCutTables(); ct == nil {
+			return nil
+		}
 	}
-
-	utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
-
-	utf.parseLOCATable(LocaFormat, numSymbols)
+	utf.fileReader.readerPosition = 0
+	utf.tableDescriptions = ct.tableDescriptions
+	utf.charSymbolDictionary = ct.charSymbolDictionary
+	utf.symbolPosition = ct.symbolPosition
+	utf.outTablesData = make(map[string][]byte)
+	utf.LastRune = 0
+	LocaFormat, metricsCount, numSymbols := ct.locaFormat, ct.metricsCount, ct.numSymbols
+	oldMetrics := metricsCount
 
 	cidSymbolPairCollection, symbolArray, symbolCollection, symbolCollectionKeys := utf.parseSymbols(usedRunes)
 
@@ -784,6 +779,50 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 	utf.setOutTable("OS/2", os2Data)
 
 	return utf.assembleTables()
+}
+
+// readCutTables reads the tables GenerateCutFont needs, as upstream's
+// GenerateCutFont did at its start (klachtd patch: split out so that a
+// prepared font reads them once). It returns nil if the font has no
+// Unicode cmap.
+func (utf *utf8FontFile) readCutTables() *cutTables {
+	utf.fileReader.readerPosition = 0
+	utf.symbolPosition = make([]int, 0)
+	utf.charSymbolDictionary = make(map[int]int)
+	utf.tableDescriptions = make(map[string]*tableDescription)
+	utf.outTablesData = make(map[string][]byte)
+	utf.Ascent = 0
+	utf.Descent = 0
+	utf.skip(4)
+	utf.LastRune = 0
+	utf.generateTableDescriptions()
+
+	utf.SeekTable("head")
+	utf.skip(50)
+	LocaFormat := utf.readUint16()
+
+	utf.SeekTable("hhea")
+	utf.skip(34)
+	metricsCount := utf.readUint16()
+
+	utf.SeekTable("maxp")
+	utf.skip(4)
+	numSymbols := utf.readUint16()
+
+	symbolCharDictionary := utf.generateCMAP()
+	if symbolCharDictionary == nil {
+		return nil
+	}
+
+	utf.parseLOCATable(LocaFormat, numSymbols)
+	return &cutTables{
+		tableDescriptions:    utf.tableDescriptions,
+		charSymbolDictionary: utf.charSymbolDictionary,
+		symbolPosition:       utf.symbolPosition,
+		locaFormat:           LocaFormat,
+		metricsCount:         metricsCount,
+		numSymbols:           numSymbols,
+	}
 }
 
 func (utf *utf8FontFile) getSymbols(originalSymbolIdx int, start *int, symbolSet map[int]int, SymbolsCollection map[int]int, SymbolsCollectionKeys []int) (*int, map[int]int, map[int]int, []int) {
