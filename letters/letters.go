@@ -1,6 +1,24 @@
 // Package letters renders a letter or an internal mail (a templates kind
 // plus its data) to a text/plain body, a simple HTML body and, for letters
 // to complainants and other outside parties, an A4 PDF for the post.
+//
+// Every text renders. Whatever the data holds (emoji, any script, control
+// characters, invalid UTF-8), Render neither fails nor panics on it
+// (FuzzRender): clean drops what no reader should get raw (control
+// characters, bidi overrides, noncharacters) from every rendering, and a
+// line break in a one-line field (a name, the subject) becomes a space.
+// The text and HTML bodies keep everything else as it is. The PDF is set
+// in DejaVu Sans, which covers the Latin, Greek, Cyrillic, Arabic and
+// Hebrew scripts: drawable composes the text, shapes Arabic with the
+// presentation forms, and draws a white square (□) for what the font
+// lacks: emoji, CJK, and anything outside the Basic Multilingual Plane,
+// which fpdf cannot address. visual orders right-to-left text for fpdf,
+// which draws left to right and does no shaping of its own.
+//
+// The fonts are parsed once per process (letters/internal/fpdf, a patched
+// copy of fpdf: see its README.md); a document only subsets them. A letter
+// is byte-identical for identical input, and Render is safe for concurrent
+// use.
 package letters
 
 import (

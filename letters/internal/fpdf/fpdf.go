@@ -39,6 +39,7 @@ import (
 	"math"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -4575,7 +4576,7 @@ func (f *Fpdf) putfonts() {
 				mem.release()
 
 				//Font file
-				mem = xmem.compress(utf8FontStream)
+				mem = font.utf8File.compressCut(utf8FontStream)
 				compressedFontStream := mem.bytes()
 				f.newobj()
 				f.out("<</Length " + strconv.Itoa(len(compressedFontStream)))
@@ -4603,8 +4604,20 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 	startCid := 1
 	cwLen := min(LastRune+1, len(font.Cw)) // klachtd patch: runes past the BMP have no width entry (was a panic)
 
-	// for each character
-	for cid := startCid; cid < cwLen; cid++ {
+	// for each character. klachtd patch: past 255 only the runes used are
+	// visited, in order, instead of every code up to the last one (the
+	// loop skipped the others without a change).
+	cids := make([]int, 0, 256+len(font.usedRunes))
+	for cid := startCid; cid < min(256, cwLen); cid++ {
+		cids = append(cids, cid)
+	}
+	for cid := range font.usedRunes {
+		if cid > 255 && cid < cwLen {
+			cids = append(cids, cid)
+		}
+	}
+	slices.Sort(cids[min(255, len(cids)):])
+	for _, cid := range cids {
 		if font.Cw[cid] == 0x00 {
 			continue
 		}

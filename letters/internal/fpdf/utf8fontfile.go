@@ -73,6 +73,11 @@ type cutTables struct {
 	locaFormat           int
 	metricsCount         int
 	numSymbols           int
+
+	// tail is the end of every subset from the "name" table on (name,
+	// post, prep: the same in every subset), tailDeflate it compressed
+	// once; see compressCut.
+	tail, tailDeflate []byte
 }
 
 type tableDescription struct {
@@ -1010,8 +1015,10 @@ func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int, symbolCh
 	}
 }
 
+// assembleTables writes the font file of the tables in outTablesData.
+// klachtd patch: into one buffer of the right size, without upstream's
+// three copies of every table; the bytes are the same.
 func (utf *utf8FontFile) assembleTables() []byte {
-	answer := make([]byte, 0)
 	tablesCount := len(utf.outTablesData)
 	findSize := 1
 	writer := 0
@@ -1022,39 +1029,38 @@ func (utf *utf8FontFile) assembleTables() []byte {
 	findSize = findSize * 16
 	rOffset := tablesCount*16 - findSize
 
-	answer = append(answer, packHeader(0x00010000, tablesCount, findSize, writer, rOffset)...)
-
-	tables := make(map[string][]byte, len(utf.outTablesData))
-	for k, v := range utf.outTablesData {
-		tables[k] = make([]byte, len(v))
-		copy(tables[k], v)
+	tablesNames := keySortStrings(utf.outTablesData)
+	size := 12 + tablesCount*16
+	for _, name := range tablesNames {
+		size += (len(utf.outTablesData[name]) + 3) &^ 3
 	}
-	tablesNames := keySortStrings(tables)
+	answer := make([]byte, 0, size)
+	answer = append(answer, packHeader(0x00010000, tablesCount, findSize, writer, rOffset)...)
 
 	offset := 12 + tablesCount*16
 	begin := 0
-
+	body := answer[offset:size] // the tables, padded with zeros to four bytes
+	at := 0
 	for _, name := range tablesNames {
 		if name == "head" {
 			begin = offset
 		}
+		table := utf.outTablesData[name]
+		paddedLength := (len(table) + 3) &^ 3
+		copy(body[at:], table)
+		clear(body[at+len(table) : at+paddedLength])
+		checksum := utf.generateChecksum(body[at : at+paddedLength])
 		answer = append(answer, []byte(name)...)
-		checksum := utf.generateChecksum(tables[name])
 		answer = append(answer, pack2Uint16(checksum[0], checksum[1])...)
-		answer = append(answer, pack2Uint32(offset, len(tables[name]))...)
-		paddedLength := (len(tables[name]) + 3) &^ 3
+		answer = append(answer, pack2Uint32(offset, len(table))...)
 		offset = offset + paddedLength
+		at += paddedLength
 	}
+	answer = answer[:size]
 
-	for _, key := range tablesNames {
-		data := append([]byte{}, tables[key]...)
-		data = append(data, []byte{0, 0, 0}...)
-		answer = append(answer, data[:(len(data)&^3)]...)
-	}
-
-	checksum := utf.generateChecksum([]byte(answer))
+	checksum := utf.generateChecksum(answer)
 	checksum = utf.calcInt32([]int{0xB1B0, 0xAFBA}, checksum)
-	answer = utf.splice(answer, (begin + 8), pack2Uint16(checksum[0], checksum[1]))
+	copy(answer[begin+8:], pack2Uint16(checksum[0], checksum[1]))
 	return answer
 }
 

@@ -299,14 +299,7 @@ func (pa *untypedKeyMap) getIndex(key any) int {
 // Put key=>value in PHP Array
 func (pa *untypedKeyMap) put(key any, value int) {
 	if key == nil {
-		var i int
-		for n := 0; ; n++ {
-			i = pa.getIndex(n)
-			if i < 0 {
-				key = n
-				break
-			}
-		}
+		key = pa.nextIntKey()
 		pa.keySet = append(pa.keySet, key)
 		pa.valueSet = append(pa.valueSet, value)
 	} else {
@@ -316,6 +309,28 @@ func (pa *untypedKeyMap) put(key any, value int) {
 			pa.valueSet = append(pa.valueSet, value)
 		} else {
 			pa.valueSet[i] = value
+		}
+	}
+}
+
+// nextIntKey returns the smallest non-negative int that is not a key. The
+// keys are distinct; usually the int ones are 0 to n-1 and the answer is n,
+// found in one pass (klachtd patch: upstream tried 0, 1, 2, … each with a
+// search of the keys, quadratic in the length of a width range).
+func (pa *untypedKeyMap) nextIntKey() int {
+	n, maxKey := 0, -1
+	for _, k := range pa.keySet {
+		if i, ok := k.(int); ok {
+			n++
+			maxKey = max(maxKey, i)
+		}
+	}
+	if maxKey == n-1 {
+		return n
+	}
+	for i := 0; ; i++ {
+		if pa.getIndex(i) < 0 {
+			return i
 		}
 	}
 }
