@@ -31,11 +31,11 @@ func TestVisual(t *testing.T) {
 
 func TestParagraphRTL(t *testing.T) {
 	for in, want := range map[string]bool{
-		"abc":           false,
-		"שלום abc":      true,
-		"123 שלום":      true,
-		"abc שלום":      false,
-		"":              false,
+		"abc":          false,
+		"שלום abc":     true,
+		"123 שלום":     true,
+		"abc שלום":     false,
+		"":             false,
 		"العربية: نعم": true,
 	} {
 		if got := paragraphRTL(in); got != want {

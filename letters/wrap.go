@@ -9,7 +9,7 @@ import (
 // the amount after it, so "€ 1.250,00" is never broken over two lines.
 func words(s string) []string {
 	f := strings.Fields(s)
-	out := make([]string, 0, len(f))
+	out := f[:0]
 	for i := 0; i < len(f); i++ {
 		w := f[i]
 		if (w == "€" || w == "$" || w == "£") && i+1 < len(f) {
@@ -25,15 +25,29 @@ func words(s string) []string {
 // of the given width fits, width measures a string (additively: the width
 // of a string is the sum of the widths of its parts, as for fpdf's
 // GetStringSymbolWidth and for a count of runes). A word wider than a line
-// is cut into pieces when hard is set, and left whole otherwise.
+// is cut into pieces when hard is set, and left whole otherwise. A line is
+// a substring of s where s has single spaces between its words, so that
+// breaking allocates little.
 func breakLines(s string, fits func(width int) bool, width func(string) int, hard bool) []string {
 	var lines []string
 	line, lineW := "", 0
+	lineStart, lineEnd := -1, -1 // line is s[lineStart:lineEnd], or -1
 	spaceW := width(" ")
+	pos := 0
 	for _, w := range words(s) {
+		at := strings.Index(s[pos:], w) // where w is in s, or -1 (a joined currency sign)
+		if at >= 0 {
+			at += pos
+			pos = at + len(w)
+		}
 		wordW := width(w)
 		if line != "" && fits(lineW+spaceW+wordW) {
-			line += " " + w
+			if lineEnd >= 0 && at == lineEnd+1 && s[lineEnd] == ' ' {
+				lineEnd = at + len(w)
+				line = s[lineStart:lineEnd]
+			} else {
+				line, lineStart, lineEnd = line+" "+w, -1, -1
+			}
 			lineW += spaceW + wordW
 			continue
 		}
@@ -56,8 +70,15 @@ func breakLines(s string, fits func(width int) bool, width func(string) int, har
 			}
 			lines = append(lines, w[:n])
 			w, wordW = w[n:], wordW-headW
+			if at >= 0 {
+				at += n
+			}
 		}
 		line, lineW = w, wordW
+		lineStart, lineEnd = at, at+len(w)
+		if at < 0 {
+			lineEnd = -1
+		}
 	}
 	if line != "" || len(lines) == 0 {
 		lines = append(lines, line)

@@ -4092,7 +4092,7 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	f.outBytes(b) // klachtd patch: was f.out(string(b)), a copy of every stream
 	f.out("endstream")
 }
 
@@ -4105,6 +4105,16 @@ func (f *Fpdf) out(s string) {
 		must(f.buffer.WriteString(s))
 		must(f.buffer.WriteString("\n"))
 	}
+}
+
+// outBytes is out for a byte slice (klachtd patch).
+func (f *Fpdf) outBytes(b []byte) {
+	buf := &f.buffer.Buffer
+	if f.state == 2 {
+		buf = f.pages[f.page]
+	}
+	must(buf.Write(b))
+	must(buf.WriteString("\n"))
 }
 
 func (f *Fpdf) put(s string) {
@@ -4258,11 +4268,12 @@ func (f *Fpdf) replaceAliases() {
 				replacement = utf8toutf16(replacement, false)
 			}
 			for n := 1; n <= f.page; n++ {
-				s := f.pages[n].String()
-				if strings.Contains(s, alias) {
-					s = strings.Replace(s, alias, replacement, -1)
-					f.pages[n].Truncate(0)
-					f.pages[n].WriteString(s)
+				// klachtd patch: replaced in one copy, and only where the
+				// alias is (was: two copies of every page)
+				if page := f.pages[n].Bytes(); bytes.Contains(page, []byte(alias)) {
+					page = bytes.ReplaceAll(page, []byte(alias), []byte(replacement))
+					f.pages[n].Reset()
+					f.pages[n].Write(page)
 				}
 			}
 		}

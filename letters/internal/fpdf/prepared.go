@@ -102,6 +102,29 @@ func (u *UTF8Font) Width(r rune) int {
 	return 500
 }
 
+// GrowBuffer makes room for n more bytes in the buffer that holds the
+// document until Output (klachtd patch: it otherwise grows by doubling,
+// allocating about twice the document).
+func (f *Fpdf) GrowBuffer(n int) {
+	f.buffer.Grow(n)
+}
+
+// OutputBytes closes the document, like Output, and returns it: the
+// buffer it was written into, not a copy (klachtd patch). The Fpdf must
+// not be used afterwards.
+func (f *Fpdf) OutputBytes() ([]byte, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	if f.state < 3 {
+		f.Close()
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.buffer.Bytes(), nil
+}
+
 // AddUTF8FontPrepared makes font available under family and style, like
 // AddUTF8FontFromBytes, without parsing it again (klachtd patch).
 func (f *Fpdf) AddUTF8FontPrepared(familyStr, styleStr string, font *UTF8Font) {
