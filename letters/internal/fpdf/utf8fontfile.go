@@ -663,13 +663,13 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 	utf.symbolPosition = ct.symbolPosition
 	utf.outTablesData = make(map[string][]byte)
 	utf.LastRune = 0
-	LocaFormat, metricsCount, numSymbols := ct.locaFormat, ct.metricsCount, ct.numSymbols
+	metricsCount := ct.metricsCount
 	oldMetrics := metricsCount
 
 	cidSymbolPairCollection, symbolArray, symbolCollection, symbolCollectionKeys := utf.parseSymbols(usedRunes)
 
 	metricsCount = len(symbolCollection)
-	numSymbols = metricsCount
+	numSymbols := metricsCount
 
 	utf.setOutTable("name", utf.getTableData("name"))
 	utf.setOutTable("cvt ", utf.getTableData("cvt "))
@@ -761,6 +761,7 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 	utf.setOutTable("hmtx", hmtxData)
 
 	locaData := make([]byte, 0)
+	var LocaFormat int
 	if ((pos + 1) >> 1) > 0xFFFF {
 		LocaFormat = 1
 		for _, offset := range offsets {
