@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/klachtd/klachtd/letters/internal/fpdf"
+	"github.com/klachtd/klachtd/internal/fpdf"
 )
 
 // helvetica is fpdf's built-in core font, not embedded, with the cp1252

@@ -15,7 +15,7 @@
 // which fpdf cannot address. visual orders right-to-left text for fpdf,
 // which draws left to right and does no shaping of its own.
 //
-// The fonts are parsed once per process (letters/internal/fpdf, a patched
+// The fonts are parsed once per process (internal/fpdf, a patched
 // copy of fpdf: see its README.md); a document only subsets them. A letter
 // is byte-identical for identical input, and Render is safe for concurrent
 // use.

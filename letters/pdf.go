@@ -11,7 +11,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/klachtd/klachtd/letters/internal/fpdf"
+	"github.com/klachtd/klachtd/internal/fpdf"
 )
 
 // DejaVu Sans, regular and bold (Bitstream Vera licence, fonts/LICENSE).
