@@ -93,13 +93,13 @@ var table = []*Spec{
 		Kind: KindVerdict, NL: "Oordeel", EN: "Verdict",
 		AcceptedEN: `use founded, unfounded, partly founded or inadmissible`,
 		AcceptedNL: `gebruik gegrond, ongegrond, deels gegrond of niet-ontvankelijk`,
-		parse: oneOf(verdictWords, func(c *Command) *string { return &c.Verdict }, "unknown verdict", "onbekend oordeel"),
+		parse:      oneOf(verdictWords, func(c *Command) *string { return &c.Verdict }, "unknown verdict", "onbekend oordeel"),
 	},
 	{
 		Kind: KindStatus, NL: "Status", EN: "Status",
 		AcceptedEN: `use closed or reopened`,
 		AcceptedNL: `gebruik afgehandeld of heropend`,
-		parse: oneOf(statusWords, func(c *Command) *string { return &c.Status }, "unknown status", "onbekende status"),
+		parse:      oneOf(statusWords, func(c *Command) *string { return &c.Status }, "unknown status", "onbekende status"),
 	},
 	{
 		Kind: KindMerge, NL: "Samenvoegen", EN: "Merge",

@@ -22,6 +22,7 @@ import (
 	msgmail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 	"github.com/emersion/go-msgauth/authres"
+
 	"github.com/klachtd/klachtd/store/files"
 )
 

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"github.com/klachtd/klachtd/register"
-
 	"errors"
 	"fmt"
 	"sort"
@@ -10,6 +8,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register"
 )
 
 // FiguresVersion is the version of the Figures JSON layout. A frozen copy

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"github.com/klachtd/klachtd/register"
-
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register"
 )
 
 // at parses "2006-01-02 15:04" in Europe/Amsterdam.

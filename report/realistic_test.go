@@ -1,14 +1,13 @@
 package report
 
 import (
-	"github.com/klachtd/klachtd/register"
-
 	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register"
 )
 
 // realisticYear fabricates n dossiers received in year, the way a small

@@ -1,16 +1,14 @@
 package report
 
 import (
-	"github.com/klachtd/klachtd/templates"
-
-	"github.com/klachtd/klachtd/register"
-
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/templates"
 )
 
 // words holds what the report says in one language.

@@ -13,8 +13,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/klachtd/klachtd/store/files"
 	_ "modernc.org/sqlite" // driver "sqlite"
+
+	"github.com/klachtd/klachtd/store/files"
 )
 
 // Sentinel errors.
