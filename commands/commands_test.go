@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
-	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/register/values"
 )
 
 // termOK accepts what procedure.ParseTerm accepts, in short: a whole
@@ -81,16 +81,16 @@ func TestParseValues(t *testing.T) {
 		{"Extend: 2 weeks", Command{Kind: KindExtend, Key: "Extend", Value: "2 weeks", Term: "2 weeks"}},
 		{"Reden: de coach is met verlof", Command{Kind: KindReason, Key: "Reden", Value: "de coach is met verlof"}},
 		{"Reason: the coach is on leave", Command{Kind: KindReason, Key: "Reason", Value: "the coach is on leave"}},
-		{"Oordeel: gegrond", Command{Kind: KindVerdict, Key: "Oordeel", Value: "gegrond", Verdict: register.VerdictFounded}},
-		{"Oordeel: Ongegrond.", Command{Kind: KindVerdict, Key: "Oordeel", Value: "Ongegrond.", Verdict: register.VerdictUnfounded}},
-		{"oordeel: deels   gegrond", Command{Kind: KindVerdict, Key: "oordeel", Value: "deels   gegrond", Verdict: register.VerdictPartlyFounded}},
-		{"Oordeel: niet-ontvankelijk", Command{Kind: KindVerdict, Key: "Oordeel", Value: "niet-ontvankelijk", Verdict: register.VerdictInadmissible}},
-		{"Oordeel: Niet ontvankelijk", Command{Kind: KindVerdict, Key: "Oordeel", Value: "Niet ontvankelijk", Verdict: register.VerdictInadmissible}},
-		{"Verdict: founded", Command{Kind: KindVerdict, Key: "Verdict", Value: "founded", Verdict: register.VerdictFounded}},
-		{"Verdict: UNFOUNDED", Command{Kind: KindVerdict, Key: "Verdict", Value: "UNFOUNDED", Verdict: register.VerdictUnfounded}},
-		{"Verdict: partly founded", Command{Kind: KindVerdict, Key: "Verdict", Value: "partly founded", Verdict: register.VerdictPartlyFounded}},
-		{"Verdict: partly_founded", Command{Kind: KindVerdict, Key: "Verdict", Value: "partly_founded", Verdict: register.VerdictPartlyFounded}},
-		{"Verdict: inadmissible", Command{Kind: KindVerdict, Key: "Verdict", Value: "inadmissible", Verdict: register.VerdictInadmissible}},
+		{"Oordeel: gegrond", Command{Kind: KindVerdict, Key: "Oordeel", Value: "gegrond", Verdict: values.VerdictFounded}},
+		{"Oordeel: Ongegrond.", Command{Kind: KindVerdict, Key: "Oordeel", Value: "Ongegrond.", Verdict: values.VerdictUnfounded}},
+		{"oordeel: deels   gegrond", Command{Kind: KindVerdict, Key: "oordeel", Value: "deels   gegrond", Verdict: values.VerdictPartlyFounded}},
+		{"Oordeel: niet-ontvankelijk", Command{Kind: KindVerdict, Key: "Oordeel", Value: "niet-ontvankelijk", Verdict: values.VerdictInadmissible}},
+		{"Oordeel: Niet ontvankelijk", Command{Kind: KindVerdict, Key: "Oordeel", Value: "Niet ontvankelijk", Verdict: values.VerdictInadmissible}},
+		{"Verdict: founded", Command{Kind: KindVerdict, Key: "Verdict", Value: "founded", Verdict: values.VerdictFounded}},
+		{"Verdict: UNFOUNDED", Command{Kind: KindVerdict, Key: "Verdict", Value: "UNFOUNDED", Verdict: values.VerdictUnfounded}},
+		{"Verdict: partly founded", Command{Kind: KindVerdict, Key: "Verdict", Value: "partly founded", Verdict: values.VerdictPartlyFounded}},
+		{"Verdict: partly_founded", Command{Kind: KindVerdict, Key: "Verdict", Value: "partly_founded", Verdict: values.VerdictPartlyFounded}},
+		{"Verdict: inadmissible", Command{Kind: KindVerdict, Key: "Verdict", Value: "inadmissible", Verdict: values.VerdictInadmissible}},
 		{"Status: afgehandeld", Command{Kind: KindStatus, Key: "Status", Value: "afgehandeld", Status: StatusClosed}},
 		{"Status: Gesloten", Command{Kind: KindStatus, Key: "Status", Value: "Gesloten", Status: StatusClosed}},
 		{"status: closed", Command{Kind: KindStatus, Key: "status", Value: "closed", Status: StatusClosed}},
@@ -115,7 +115,7 @@ func TestParseValues(t *testing.T) {
 		{"Simple: YES", Command{Kind: KindSimple, Key: "Simple", Value: "YES", Bool: true}},
 		{"simple: no", Command{Kind: KindSimple, Key: "simple", Value: "no", Bool: false}},
 		{"  Oordeel :gegrond", Command{}}, // no space after the colon: not a key line
-		{"Oordeel : gegrond", Command{Kind: KindVerdict, Key: "Oordeel", Value: "gegrond", Verdict: register.VerdictFounded}},
+		{"Oordeel : gegrond", Command{Kind: KindVerdict, Key: "Oordeel", Value: "gegrond", Verdict: values.VerdictFounded}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -457,7 +457,7 @@ func TestSamples(t *testing.T) {
 			if got := kinds(m.Commands); !reflect.DeepEqual(got, []Kind{KindVerdict, KindCategories, KindConcerns}) {
 				t.Fatalf("kinds = %v", got)
 			}
-			if m.Commands[0].Verdict != register.VerdictPartlyFounded || !reflect.DeepEqual(m.Commands[1].List, []string{"planning", "facturering"}) ||
+			if m.Commands[0].Verdict != values.VerdictPartlyFounded || !reflect.DeepEqual(m.Commands[1].List, []string{"planning", "facturering"}) ||
 				m.Commands[2].Address.Address != "jan@example.nl" || m.Commands[2].Address.Name != "Jan de Vries" {
 				t.Errorf("commands = %+v", m.Commands)
 			}
@@ -487,7 +487,7 @@ func TestSamples(t *testing.T) {
 			}
 		}},
 		{"inadmissible_nl.txt", func(t *testing.T, m Message) {
-			if got := kinds(m.Commands); !reflect.DeepEqual(got, []Kind{KindVerdict}) || m.Commands[0].Verdict != register.VerdictInadmissible {
+			if got := kinds(m.Commands); !reflect.DeepEqual(got, []Kind{KindVerdict}) || m.Commands[0].Verdict != values.VerdictInadmissible {
 				t.Fatalf("commands = %+v", m.Commands)
 			}
 			if want := "De klacht gaat over een training van een andere aanbieder; die valt\nbuiten onze klachtenregeling.\n\nMet vriendelijke groet,\nPiet"; m.Sections.Reason != want {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
-	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/register/values"
 )
 
 // normWord lower-cases s, turns "_" into a space, collapses spaces and
@@ -20,21 +20,21 @@ func normWord(s string) string {
 }
 
 var verdictWords = map[string]string{
-	"gegrond":              register.VerdictFounded,
-	"founded":              register.VerdictFounded,
-	"well-founded":         register.VerdictFounded,
-	"ongegrond":            register.VerdictUnfounded,
-	"unfounded":            register.VerdictUnfounded,
-	"deels gegrond":        register.VerdictPartlyFounded,
-	"deels-gegrond":        register.VerdictPartlyFounded,
-	"gedeeltelijk gegrond": register.VerdictPartlyFounded,
-	"partly founded":       register.VerdictPartlyFounded,
-	"partly-founded":       register.VerdictPartlyFounded,
-	"partially founded":    register.VerdictPartlyFounded,
-	"niet-ontvankelijk":    register.VerdictInadmissible,
-	"niet ontvankelijk":    register.VerdictInadmissible,
-	"inadmissible":         register.VerdictInadmissible,
-	"not admissible":       register.VerdictInadmissible,
+	"gegrond":              values.VerdictFounded,
+	"founded":              values.VerdictFounded,
+	"well-founded":         values.VerdictFounded,
+	"ongegrond":            values.VerdictUnfounded,
+	"unfounded":            values.VerdictUnfounded,
+	"deels gegrond":        values.VerdictPartlyFounded,
+	"deels-gegrond":        values.VerdictPartlyFounded,
+	"gedeeltelijk gegrond": values.VerdictPartlyFounded,
+	"partly founded":       values.VerdictPartlyFounded,
+	"partly-founded":       values.VerdictPartlyFounded,
+	"partially founded":    values.VerdictPartlyFounded,
+	"niet-ontvankelijk":    values.VerdictInadmissible,
+	"niet ontvankelijk":    values.VerdictInadmissible,
+	"inadmissible":         values.VerdictInadmissible,
+	"not admissible":       values.VerdictInadmissible,
 }
 
 var statusWords = map[string]string{
@@ -248,7 +248,7 @@ func validate(cmds []Command, s Sections, failed map[Kind]bool) []LineError {
 	extend, hasExtend := first[KindExtend]
 	reason, hasReason := first[KindReason]
 	verdict, hasVerdict := first[KindVerdict]
-	inadmissible := hasVerdict && verdict.Verdict == register.VerdictInadmissible
+	inadmissible := hasVerdict && verdict.Verdict == values.VerdictInadmissible
 	reasonSection := strings.TrimSpace(s.Reason) != ""
 
 	if hasExtend && !hasReason && !reasonSection && !failed[KindReason] {

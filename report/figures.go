@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
-	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/register/values"
 )
 
 // FiguresVersion is the version of the Figures JSON layout. A frozen copy
@@ -137,9 +137,9 @@ type Item struct {
 }
 
 var (
-	statusOrder  = []string{register.StatusOpen, register.StatusDecided, register.StatusClosed, register.StatusRejected, register.StatusMerged, register.StatusDestroyed}
-	verdictOrder = []string{register.VerdictFounded, register.VerdictPartlyFounded, register.VerdictUnfounded, register.VerdictInadmissible, ""}
-	channelOrder = []string{register.ChannelEmail, register.ChannelForwarded, register.ChannelPhone, register.ChannelInPerson, register.ChannelLetter, ""}
+	statusOrder  = []string{values.StatusOpen, values.StatusDecided, values.StatusClosed, values.StatusRejected, values.StatusMerged, values.StatusDestroyed}
+	verdictOrder = []string{values.VerdictFounded, values.VerdictPartlyFounded, values.VerdictUnfounded, values.VerdictInadmissible, ""}
+	channelOrder = []string{values.ChannelEmail, values.ChannelForwarded, values.ChannelPhone, values.ChannelInPerson, values.ChannelLetter, ""}
 )
 
 // Compute returns the figures of the complaints that org received in year:
@@ -263,7 +263,7 @@ func computeYear(year int, all []Record) Year {
 		}
 		channels[ch]++
 
-		merged := r.Status == register.StatusMerged
+		merged := r.Status == values.StatusMerged
 		// The moment handling ended: the verdict, or closing without one.
 		handledAt := r.DecidedAt
 		if handledAt.IsZero() {
@@ -348,17 +348,17 @@ func computeYear(year int, all []Record) Year {
 				continue
 			}
 			switch m.Kind {
-			case register.MeasureCorrective:
+			case values.MeasureCorrective:
 				y.Corrective = append(y.Corrective, Item{Number: r.Number, Text: text, Subjects: subs, Verdict: verdict, Agreement: cleanAgreement(r.Agreement)})
-			case register.MeasurePreventive:
+			case values.MeasurePreventive:
 				y.Preventive = append(y.Preventive, Item{Number: r.Number, Text: text, Subjects: subs})
 			}
 		}
 		if handled && !merged {
 			switch cleanAgreement(r.Agreement) {
-			case register.AgreementYes:
+			case values.AgreementYes:
 				y.Agreement.Yes++
-			case register.AgreementNo:
+			case values.AgreementNo:
 				y.Agreement.No++
 			default:
 				y.Agreement.Unknown++
@@ -465,12 +465,12 @@ func cleanSubjects(in []string) []string {
 
 func cleanAgreement(a string) string {
 	switch strings.ToLower(strings.TrimSpace(a)) {
-	case register.AgreementYes:
-		return register.AgreementYes
-	case register.AgreementNo:
-		return register.AgreementNo
+	case values.AgreementYes:
+		return values.AgreementYes
+	case values.AgreementNo:
+		return values.AgreementNo
 	}
-	return register.AgreementUnknown
+	return values.AgreementUnknown
 }
 
 func contains(list []string, s string) bool {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
-	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/register/values"
 )
 
 // at parses "2006-01-02 15:04" in Europe/Amsterdam.
@@ -38,81 +38,81 @@ func date(t testing.TB, s string) time.Time {
 func smallYear(t testing.TB) []Record {
 	return []Record{
 		{ // received in the first minutes of 2026 (still 2025 in UTC)
-			Number: "KL-2026-0001", Status: register.StatusClosed,
+			Number: "KL-2026-0001", Status: values.StatusClosed,
 			ReceivedAt: at(t, "2026-01-01 00:30"), AcknowledgeBy: date(t, "2026-01-08"), AcknowledgedAt: at(t, "2026-01-05 09:00"),
 			DecideByOriginal: date(t, "2026-02-02"), DecideBy: date(t, "2026-02-02"),
 			DecidedAt: at(t, "2026-01-20 16:00"), ClosedAt: at(t, "2026-01-21 10:00"),
-			Verdict: register.VerdictFounded, Subjects: []string{"Factuur"}, Channel: register.ChannelEmail,
+			Verdict: values.VerdictFounded, Subjects: []string{"Factuur"}, Channel: values.ChannelEmail,
 			Cause: "Factuur dubbel verstuurd, zie klant@example.nl",
 			Measures: []Measure{
-				{Kind: register.MeasureCorrective, Text: "Creditnota verstuurd"},
-				{Kind: register.MeasurePreventive, Text: "Controle op dubbele facturen"},
+				{Kind: values.MeasureCorrective, Text: "Creditnota verstuurd"},
+				{Kind: values.MeasurePreventive, Text: "Controle op dubbele facturen"},
 			},
-			Agreement: register.AgreementYes,
+			Agreement: values.AgreementYes,
 		},
 		{ // acknowledged a day late; extended, decided within the new term
-			Number: "KL-2026-0002", Status: register.StatusDecided,
+			Number: "KL-2026-0002", Status: values.StatusDecided,
 			ReceivedAt: at(t, "2026-01-20 09:00"), AcknowledgeBy: date(t, "2026-01-27"), AcknowledgedAt: at(t, "2026-01-28 11:00"),
 			DecideByOriginal: date(t, "2026-02-17"), DecideBy: date(t, "2026-03-03"),
 			Extensions: []Extension{{At: at(t, "2026-02-10 12:00"), NewDecideBy: date(t, "2026-03-03"), Reason: "Wachten op\nreactie docent"}},
 			DecidedAt:  at(t, "2026-02-25 15:00"),
-			Verdict:    register.VerdictPartlyFounded, Subjects: []string{"Begeleiding", "Factuur"}, Channel: register.ChannelPhone,
-			Hearing: true, Agreement: register.AgreementNo,
+			Verdict:    values.VerdictPartlyFounded, Subjects: []string{"Begeleiding", "Factuur"}, Channel: values.ChannelPhone,
+			Hearing: true, Agreement: values.AgreementNo,
 		},
 		{ // a tombstone: decided a day late, appealed
-			Number: "KL-2026-0003", Status: register.StatusDestroyed,
+			Number: "KL-2026-0003", Status: values.StatusDestroyed,
 			ReceivedAt: at(t, "2026-03-10 14:00"), AcknowledgeBy: date(t, "2026-03-17"), AcknowledgedAt: at(t, "2026-03-11 08:00"),
 			DecideByOriginal: date(t, "2026-04-07"), DecideBy: date(t, "2026-04-07"),
 			DecidedAt: at(t, "2026-04-08 10:00"), ClosedAt: at(t, "2026-04-20 10:00"),
-			Verdict: register.VerdictUnfounded, Subjects: []string{"Begeleiding"}, Channel: register.ChannelLetter,
+			Verdict: values.VerdictUnfounded, Subjects: []string{"Begeleiding"}, Channel: values.ChannelLetter,
 			Appeal: true, Cause: "Verwachting niet\n\tuitgesproken",
-			Measures: []Measure{{Kind: register.MeasurePreventive, Text: "Intakegesprek uitgebreid"}},
+			Measures: []Measure{{Kind: values.MeasurePreventive, Text: "Intakegesprek uitgebreid"}},
 		},
 		{ // merged into another dossier: no terms, no verdict
-			Number: "KL-2026-0004", Status: register.StatusMerged,
+			Number: "KL-2026-0004", Status: values.StatusMerged,
 			ReceivedAt: at(t, "2026-06-15 10:00"), AcknowledgeBy: date(t, "2026-06-22"), AcknowledgedAt: at(t, "2026-06-15 10:05"),
 			DecideByOriginal: date(t, "2026-07-13"), DecideBy: date(t, "2026-07-13"),
-			Subjects: []string{"Factuur"}, Channel: register.ChannelEmail,
+			Subjects: []string{"Factuur"}, Channel: values.ChannelEmail,
 		},
 		{ // extended into 2027 and decided there: pending at the year's end, late against its original term
-			Number: "KL-2026-0005", Status: register.StatusOpen,
+			Number: "KL-2026-0005", Status: values.StatusOpen,
 			ReceivedAt: at(t, "2026-11-20 10:00"), AcknowledgeBy: date(t, "2026-11-27"), AcknowledgedAt: at(t, "2026-11-21 10:00"),
 			DecideByOriginal: date(t, "2026-12-18"), DecideBy: date(t, "2027-01-15"),
 			Extensions: []Extension{{At: at(t, "2026-12-10 10:00"), NewDecideBy: date(t, "2027-01-15"), Reason: "Complex dossier, klager belt 06-12345678"}},
-			DecidedAt:  at(t, "2027-01-10 10:00"), Verdict: register.VerdictFounded,
-			Channel: register.ChannelInPerson, Agreement: register.AgreementYes,
+			DecidedAt:  at(t, "2027-01-10 10:00"), Verdict: values.VerdictFounded,
+			Channel: values.ChannelInPerson, Agreement: values.AgreementYes,
 		},
 		{ // received in the last week: both terms still running; its extension came in 2027
-			Number: "KL-2026-0006", Status: register.StatusOpen,
+			Number: "KL-2026-0006", Status: values.StatusOpen,
 			ReceivedAt: at(t, "2026-12-28 10:00"), AcknowledgeBy: date(t, "2027-01-04"), AcknowledgedAt: at(t, "2027-01-02 10:00"),
 			DecideByOriginal: date(t, "2027-01-25"), DecideBy: date(t, "2027-02-08"),
 			Extensions: []Extension{{At: at(t, "2027-01-20 10:00"), NewDecideBy: date(t, "2027-02-08"), Reason: "Later"}},
-			Subjects:   []string{" factuur "}, Channel: register.ChannelForwarded,
+			Subjects:   []string{" factuur "}, Channel: values.ChannelForwarded,
 		},
 		{ // no acknowledgement term; no decision while the term ran out in June
-			Number: "KL-2026-0007", Status: register.StatusOpen,
+			Number: "KL-2026-0007", Status: values.StatusOpen,
 			ReceivedAt:       at(t, "2026-05-04 10:00"),
 			DecideByOriginal: date(t, "2026-06-01"), DecideBy: date(t, "2026-06-01"),
 			Subjects: []string{"Bejegening"}, Channel: "fax",
 		},
 		{ // closed without a verdict (withdrawn): handled on closing
-			Number: "KL-2026-0008", Status: register.StatusClosed,
+			Number: "KL-2026-0008", Status: values.StatusClosed,
 			ReceivedAt: at(t, "2026-07-01 10:00"), AcknowledgeBy: date(t, "2026-07-08"), AcknowledgedAt: at(t, "2026-07-01 10:00"),
 			DecideBy: date(t, "2026-07-29"), ClosedAt: at(t, "2026-07-10 10:00"),
-			Subjects: []string{"Bejegening"}, Channel: register.ChannelEmail, Agreement: "Yes",
+			Subjects: []string{"Bejegening"}, Channel: values.ChannelEmail, Agreement: "Yes",
 		},
 		{ // inadmissible
-			Number: "KL-2026-0009", Status: register.StatusRejected,
+			Number: "KL-2026-0009", Status: values.StatusRejected,
 			ReceivedAt: at(t, "2026-09-01 10:00"), AcknowledgeBy: date(t, "2026-09-08"), AcknowledgedAt: at(t, "2026-09-01 10:00"),
 			DecideBy: date(t, "2026-09-29"), DecidedAt: at(t, "2026-09-02 10:00"),
-			Verdict: register.VerdictInadmissible, Subjects: []string{"Overig"}, Channel: register.ChannelEmail,
+			Verdict: values.VerdictInadmissible, Subjects: []string{"Overig"}, Channel: values.ChannelEmail,
 		},
 		{ // 31 December 2025 23:30 in Amsterdam: not 2026
-			Number: "KL-2025-0010", Status: register.StatusClosed, ReceivedAt: at(t, "2025-12-31 23:30"),
+			Number: "KL-2025-0010", Status: values.StatusClosed, ReceivedAt: at(t, "2025-12-31 23:30"),
 			Subjects: []string{"Factuur"},
 		},
 		{ // 1 January 2027 00:30 in Amsterdam (still 2026 in UTC): not 2026
-			Number: "KL-2027-0001", Status: register.StatusOpen, ReceivedAt: at(t, "2027-01-01 00:30").UTC(),
+			Number: "KL-2027-0001", Status: values.StatusOpen, ReceivedAt: at(t, "2027-01-01 00:30").UTC(),
 		},
 	}
 }
@@ -127,12 +127,12 @@ func TestComputeSmallYear(t *testing.T) {
 		Received: 9,
 		PerMonth: [12]int{2, 0, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1},
 		Subjects: []Count{{"Factuur", 4}, {"Begeleiding", 2}, {"Bejegening", 2}, {"Overig", 1}, {"", 1}},
-		Status: []Count{{register.StatusOpen, 3}, {register.StatusDecided, 1}, {register.StatusClosed, 2}, {register.StatusRejected, 1},
-			{register.StatusMerged, 1}, {register.StatusDestroyed, 1}},
-		Verdicts: []Count{{register.VerdictFounded, 1}, {register.VerdictPartlyFounded, 1}, {register.VerdictUnfounded, 1},
-			{register.VerdictInadmissible, 1}, {"", 4}},
-		Channels: []Count{{register.ChannelEmail, 4}, {register.ChannelForwarded, 1}, {register.ChannelPhone, 1}, {register.ChannelInPerson, 1},
-			{register.ChannelLetter, 1}, {"", 1}},
+		Status: []Count{{values.StatusOpen, 3}, {values.StatusDecided, 1}, {values.StatusClosed, 2}, {values.StatusRejected, 1},
+			{values.StatusMerged, 1}, {values.StatusDestroyed, 1}},
+		Verdicts: []Count{{values.VerdictFounded, 1}, {values.VerdictPartlyFounded, 1}, {values.VerdictUnfounded, 1},
+			{values.VerdictInadmissible, 1}, {"", 4}},
+		Channels: []Count{{values.ChannelEmail, 4}, {values.ChannelForwarded, 1}, {values.ChannelPhone, 1}, {values.ChannelInPerson, 1},
+			{values.ChannelLetter, 1}, {"", 1}},
 		// on time 1, 3, 5, 8, 9; late 2; pending 6; no term 4 (merged), 7
 		Acknowledgement: Terms{OnTime: 5, Late: 1, Pending: 1, NoTerm: 2},
 		// on time 1, 2, 8, 9; late 3, 7; pending 5, 6; no term 4
@@ -156,7 +156,7 @@ func TestComputeSmallYear(t *testing.T) {
 			{Number: "KL-2026-0003", Text: "Verwachting niet uitgesproken"},
 		},
 		Corrective: []Item{
-			{Number: "KL-2026-0001", Text: "Creditnota verstuurd", Subjects: []string{"Factuur"}, Verdict: register.VerdictFounded, Agreement: register.AgreementYes},
+			{Number: "KL-2026-0001", Text: "Creditnota verstuurd", Subjects: []string{"Factuur"}, Verdict: values.VerdictFounded, Agreement: values.AgreementYes},
 		},
 		Preventive: []Item{
 			{Number: "KL-2026-0001", Text: "Controle op dubbele facturen", Subjects: []string{"Factuur"}},
@@ -300,7 +300,7 @@ func TestTerms(t *testing.T) {
 		},
 		{
 			name: "merged: no term at all",
-			r:    Record{Status: register.StatusMerged, AcknowledgeBy: date(t, "2026-03-09"), DecideBy: date(t, "2026-03-30")},
+			r:    Record{Status: values.StatusMerged, AcknowledgeBy: date(t, "2026-03-09"), DecideBy: date(t, "2026-03-30")},
 			ack:  Terms{NoTerm: 1}, dec: Terms{NoTerm: 1}, org: Terms{NoTerm: 1},
 		},
 	}
@@ -310,7 +310,7 @@ func TestTerms(t *testing.T) {
 			r.Number = "KL-2026-0001"
 			r.ReceivedAt = received
 			if r.Status == "" {
-				r.Status = register.StatusOpen
+				r.Status = values.StatusOpen
 			}
 			y := Compute(2026, OrgInfo{Language: "en"}, []Record{r}).Current
 			if y.Acknowledgement != tc.ack {
@@ -354,7 +354,7 @@ func TestMedian(t *testing.T) {
 // Amsterdam: a complaint at 23:50 acknowledged at 00:10 took one day.
 func TestMedianDays(t *testing.T) {
 	mk := func(n, recv, ack, dec string) Record {
-		return Record{Number: n, Status: register.StatusDecided, ReceivedAt: at(t, recv), AcknowledgedAt: at(t, ack), DecidedAt: at(t, dec)}
+		return Record{Number: n, Status: values.StatusDecided, ReceivedAt: at(t, recv), AcknowledgedAt: at(t, ack), DecidedAt: at(t, dec)}
 	}
 	y := Compute(2026, OrgInfo{}, []Record{
 		mk("A", "2026-03-01 23:50", "2026-03-02 00:10", "2026-03-11 10:00"), // 1 and 10 days
@@ -447,22 +447,22 @@ func TestYearEndStatus(t *testing.T) {
 		decided, closed, destroy time.Time
 		want                     string
 	}{
-		{register.StatusOpen, zero, zero, zero, register.StatusOpen},
-		{register.StatusDecided, dec, zero, zero, register.StatusDecided},
-		{register.StatusDecided, decNext, zero, zero, register.StatusOpen},
-		{register.StatusClosed, dec, closed, zero, register.StatusClosed},
-		{register.StatusClosed, dec, closedNext, zero, register.StatusDecided},
-		{register.StatusClosed, decNext, closedNext, zero, register.StatusOpen},
-		{register.StatusClosed, zero, zero, zero, register.StatusClosed}, // no dates kept: trust the status
-		{register.StatusRejected, dec, zero, zero, register.StatusRejected},
-		{register.StatusRejected, zero, closedNext, zero, register.StatusOpen},
-		{register.StatusRejected, zero, zero, zero, register.StatusRejected},
-		{register.StatusMerged, zero, zero, zero, register.StatusMerged},
-		{register.StatusDestroyed, dec, closed, at(t, "2026-12-20 10:00"), register.StatusDestroyed},
-		{register.StatusDestroyed, dec, closed, destroyedNext, register.StatusClosed},
-		{register.StatusDestroyed, dec, closedNext, destroyedNext, register.StatusDecided},
-		{register.StatusDestroyed, decNext, closedNext, destroyedNext, register.StatusOpen},
-		{register.StatusDestroyed, zero, zero, zero, register.StatusDestroyed},
+		{values.StatusOpen, zero, zero, zero, values.StatusOpen},
+		{values.StatusDecided, dec, zero, zero, values.StatusDecided},
+		{values.StatusDecided, decNext, zero, zero, values.StatusOpen},
+		{values.StatusClosed, dec, closed, zero, values.StatusClosed},
+		{values.StatusClosed, dec, closedNext, zero, values.StatusDecided},
+		{values.StatusClosed, decNext, closedNext, zero, values.StatusOpen},
+		{values.StatusClosed, zero, zero, zero, values.StatusClosed}, // no dates kept: trust the status
+		{values.StatusRejected, dec, zero, zero, values.StatusRejected},
+		{values.StatusRejected, zero, closedNext, zero, values.StatusOpen},
+		{values.StatusRejected, zero, zero, zero, values.StatusRejected},
+		{values.StatusMerged, zero, zero, zero, values.StatusMerged},
+		{values.StatusDestroyed, dec, closed, at(t, "2026-12-20 10:00"), values.StatusDestroyed},
+		{values.StatusDestroyed, dec, closed, destroyedNext, values.StatusClosed},
+		{values.StatusDestroyed, dec, closedNext, destroyedNext, values.StatusDecided},
+		{values.StatusDestroyed, decNext, closedNext, destroyedNext, values.StatusOpen},
+		{values.StatusDestroyed, zero, zero, zero, values.StatusDestroyed},
 	}
 	for _, tc := range tests {
 		if got := YearEndStatus(tc.current, 2026, tc.decided, tc.closed, tc.destroy); got != tc.want {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/klachtd/klachtd/internal/fpdf"
 	"github.com/klachtd/klachtd/letters"
-	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/register/values"
 )
 
 // Options are what the officer adds to a report after it was made.
@@ -499,11 +499,11 @@ func (d *doc) summary() {
 				given += c.N
 			}
 		}
-		return d.shareOf(countOf(y.Verdicts, register.VerdictFounded)+countOf(y.Verdicts, register.VerdictPartlyFounded), given)
+		return d.shareOf(countOf(y.Verdicts, values.VerdictFounded)+countOf(y.Verdicts, values.VerdictPartlyFounded), given)
 	}
 	rows := [][]string{
 		d.yearRow("\x01"+w.received, func(y *Year) string { return itoa(y.Received) }),
-		d.yearRow(w.statusAtEnd+": "+w.status[register.StatusOpen], func(y *Year) string { return itoa(countOf(y.Status, register.StatusOpen)) }),
+		d.yearRow(w.statusAtEnd+": "+w.status[values.StatusOpen], func(y *Year) string { return itoa(countOf(y.Status, values.StatusOpen)) }),
 		d.yearRow(w.foundedShare(), founded),
 		d.yearRow(w.acknowledgement+": "+w.onTime, func(y *Year) string { return d.terms(y.Acknowledgement) }),
 		d.yearRow(w.decisionExt, func(y *Year) string { return d.terms(y.Decision) }),
@@ -895,9 +895,9 @@ func (d *doc) measures() error {
 			var a Agreement
 			for _, it := range g.items {
 				switch it.Agreement {
-				case register.AgreementYes:
+				case values.AgreementYes:
 					a.Yes++
-				case register.AgreementNo:
+				case values.AgreementNo:
 					a.No++
 				default:
 					a.Unknown++
@@ -907,7 +907,7 @@ func (d *doc) measures() error {
 			for _, p := range []struct {
 				key string
 				n   int
-			}{{register.AgreementYes, a.Yes}, {register.AgreementNo, a.No}, {register.AgreementUnknown, a.Unknown}} {
+			}{{values.AgreementYes, a.Yes}, {values.AgreementNo, a.No}, {values.AgreementUnknown, a.Unknown}} {
 				if p.n > 0 {
 					parts = append(parts, w.agreement[p.key]+" "+strconv.Itoa(p.n))
 				}

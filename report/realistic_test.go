@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
-	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/register/values"
 )
 
 // realisticYear fabricates n dossiers received in year, the way a small
@@ -24,7 +24,7 @@ func realisticYear(t testing.TB, year, n int, seed uint64) []Record {
 
 	subjects := []string{"Factuur", "Begeleiding", "Bejegening", "Planning en roosters", "Lesmateriaal", "Bereikbaarheid", "Privacy"}
 	weights := []int{6, 5, 3, 3, 2, 2, 1}
-	channels := []string{register.ChannelEmail, register.ChannelEmail, register.ChannelEmail, register.ChannelEmail, register.ChannelForwarded, register.ChannelPhone, register.ChannelLetter, register.ChannelInPerson}
+	channels := []string{values.ChannelEmail, values.ChannelEmail, values.ChannelEmail, values.ChannelEmail, values.ChannelForwarded, values.ChannelPhone, values.ChannelLetter, values.ChannelInPerson}
 	causes := map[string][]string{
 		"Factuur":              {"Factuur dubbel verstuurd na wijziging in het boekhoudpakket", "Annuleringskosten niet vooraf duidelijk gemaakt", "Korting uit de offerte niet verwerkt"},
 		"Begeleiding":          {"Verwachtingen over het aantal coachgesprekken niet vastgelegd", "Vervangend trainer niet ingewerkt", "Terugkoppeling op opdrachten kwam te laat"},
@@ -111,52 +111,52 @@ func realisticYear(t testing.TB, year, n int, seed uint64) []Record {
 		r.DecidedAt = time.Date(recv.Year(), recv.Month(), recv.Day()+took, 15, 0, 0, 0, procedure.Amsterdam)
 		switch x := rnd.IntN(20); {
 		case x < 7:
-			r.Verdict = register.VerdictFounded
+			r.Verdict = values.VerdictFounded
 		case x < 12:
-			r.Verdict = register.VerdictPartlyFounded
+			r.Verdict = values.VerdictPartlyFounded
 		case x < 18:
-			r.Verdict = register.VerdictUnfounded
+			r.Verdict = values.VerdictUnfounded
 		default:
-			r.Verdict = register.VerdictInadmissible
+			r.Verdict = values.VerdictInadmissible
 		}
 		switch {
 		case i%17 == 5:
-			r.Status = register.StatusMerged
+			r.Status = values.StatusMerged
 			r.DecidedAt, r.Verdict = time.Time{}, ""
 		case !r.DecidedAt.Before(end):
-			r.Status = register.StatusOpen
-		case r.Verdict == register.VerdictInadmissible:
-			r.Status = register.StatusRejected
+			r.Status = values.StatusOpen
+		case r.Verdict == values.VerdictInadmissible:
+			r.Status = values.StatusRejected
 		case rnd.IntN(3) == 0:
-			r.Status = register.StatusDecided
+			r.Status = values.StatusDecided
 		default:
-			r.Status = register.StatusClosed
+			r.Status = values.StatusClosed
 			r.ClosedAt = r.DecidedAt.AddDate(0, 0, 2)
 		}
-		if r.Status == register.StatusClosed && year < 2026 && rnd.IntN(2) == 0 {
-			r.Status = register.StatusDestroyed // tombstones of an older year
+		if r.Status == values.StatusClosed && year < 2026 && rnd.IntN(2) == 0 {
+			r.Status = values.StatusDestroyed // tombstones of an older year
 		}
-		if r.Verdict == register.VerdictFounded || r.Verdict == register.VerdictPartlyFounded {
+		if r.Verdict == values.VerdictFounded || r.Verdict == values.VerdictPartlyFounded {
 			c := causes[subs[0]]
 			r.Cause = c[rnd.IntN(len(c))]
-			r.Measures = append(r.Measures, Measure{Kind: register.MeasureCorrective, Text: corrective[subs[0]]})
+			r.Measures = append(r.Measures, Measure{Kind: values.MeasureCorrective, Text: corrective[subs[0]]})
 			if p, ok := preventive[subs[0]]; ok && rnd.IntN(2) == 0 {
-				r.Measures = append(r.Measures, Measure{Kind: register.MeasurePreventive, Text: p})
+				r.Measures = append(r.Measures, Measure{Kind: values.MeasurePreventive, Text: p})
 			}
 		}
-		if r.Status != register.StatusOpen && r.Status != register.StatusMerged {
+		if r.Status != values.StatusOpen && r.Status != values.StatusMerged {
 			switch rnd.IntN(5) {
 			case 0, 1, 2:
-				r.Agreement = register.AgreementYes
+				r.Agreement = values.AgreementYes
 			case 3:
-				r.Agreement = register.AgreementNo
+				r.Agreement = values.AgreementNo
 			}
 		}
 		out = append(out, r)
 	}
 	// One appeal, one cause typed with a phone number in it.
 	for i := range out {
-		if out[i].Verdict == register.VerdictUnfounded {
+		if out[i].Verdict == values.VerdictUnfounded {
 			out[i].Appeal = true
 			break
 		}

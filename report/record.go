@@ -16,7 +16,7 @@ package report
 import (
 	"time"
 
-	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/register/values"
 )
 
 // Record is what the analysis needs of one dossier, and nothing more: no
@@ -66,7 +66,7 @@ type Extension struct {
 
 // Measure is a corrective or preventive measure taken in a dossier.
 type Measure struct {
-	Kind string // register.MeasureCorrective or register.MeasurePreventive
+	Kind string // values.MeasureCorrective or values.MeasurePreventive
 	Text string // free text typed by staff (no names)
 }
 
@@ -81,39 +81,39 @@ func YearEndStatus(current string, year int, decidedAt, closedAt, destroyedAt ti
 	// year; a change without a date is taken as having happened.
 	by := func(t time.Time) bool { return t.Before(end) }
 	switch current {
-	case register.StatusDestroyed:
+	case values.StatusDestroyed:
 		if by(destroyedAt) {
-			return register.StatusDestroyed
+			return values.StatusDestroyed
 		}
 		switch {
 		case !closedAt.IsZero() && by(closedAt):
-			return register.StatusClosed
+			return values.StatusClosed
 		case !decidedAt.IsZero() && by(decidedAt):
-			return register.StatusDecided
+			return values.StatusDecided
 		}
-		return register.StatusOpen
-	case register.StatusClosed:
+		return values.StatusOpen
+	case values.StatusClosed:
 		if by(closedAt) {
-			return register.StatusClosed
+			return values.StatusClosed
 		}
 		if !decidedAt.IsZero() && by(decidedAt) {
-			return register.StatusDecided
+			return values.StatusDecided
 		}
-		return register.StatusOpen
-	case register.StatusDecided:
+		return values.StatusOpen
+	case values.StatusDecided:
 		if by(decidedAt) {
-			return register.StatusDecided
+			return values.StatusDecided
 		}
-		return register.StatusOpen
-	case register.StatusRejected:
+		return values.StatusOpen
+	case values.StatusRejected:
 		at := decidedAt
 		if at.IsZero() {
 			at = closedAt
 		}
 		if by(at) {
-			return register.StatusRejected
+			return values.StatusRejected
 		}
-		return register.StatusOpen
+		return values.StatusOpen
 	}
 	return current // open, merged, or a status this package does not know
 }

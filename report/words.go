@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
-	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/register/values"
 	"github.com/klachtd/klachtd/templates"
 )
 
@@ -42,15 +42,15 @@ var wordsNL = words{
 	months: [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
 	short:  [12]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},
 	status: map[string]string{
-		register.StatusOpen: "in behandeling", register.StatusDecided: "beslist", register.StatusClosed: "afgehandeld",
-		register.StatusRejected: "niet in behandeling genomen", register.StatusMerged: "samengevoegd", register.StatusDestroyed: "vernietigd",
+		values.StatusOpen: "in behandeling", values.StatusDecided: "beslist", values.StatusClosed: "afgehandeld",
+		values.StatusRejected: "niet in behandeling genomen", values.StatusMerged: "samengevoegd", values.StatusDestroyed: "vernietigd",
 	},
 	verdict: verdictWords("nl", "nog geen oordeel"),
 	channel: map[string]string{
-		register.ChannelEmail: "e-mail", register.ChannelForwarded: "doorgestuurd door een medewerker", register.ChannelPhone: "telefoon",
-		register.ChannelInPerson: "persoonlijk", register.ChannelLetter: "brief", "": "onbekend",
+		values.ChannelEmail: "e-mail", values.ChannelForwarded: "doorgestuurd door een medewerker", values.ChannelPhone: "telefoon",
+		values.ChannelInPerson: "persoonlijk", values.ChannelLetter: "brief", "": "onbekend",
 	},
-	agreement: map[string]string{register.AgreementYes: "ja", register.AgreementNo: "nee", register.AgreementUnknown: "onbekend"},
+	agreement: map[string]string{values.AgreementYes: "ja", values.AgreementNo: "nee", values.AgreementUnknown: "onbekend"},
 
 	title:             "Klachtenanalyse %d",
 	period:            "Periode: 1 januari tot en met 31 december %d",
@@ -149,15 +149,15 @@ var wordsEN = words{
 	months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 	short:  [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
 	status: map[string]string{
-		register.StatusOpen: "being handled", register.StatusDecided: "decided", register.StatusClosed: "closed",
-		register.StatusRejected: "not taken up", register.StatusMerged: "merged", register.StatusDestroyed: "destroyed",
+		values.StatusOpen: "being handled", values.StatusDecided: "decided", values.StatusClosed: "closed",
+		values.StatusRejected: "not taken up", values.StatusMerged: "merged", values.StatusDestroyed: "destroyed",
 	},
 	verdict: verdictWords("en", "no verdict yet"),
 	channel: map[string]string{
-		register.ChannelEmail: "e-mail", register.ChannelForwarded: "forwarded by staff", register.ChannelPhone: "phone",
-		register.ChannelInPerson: "in person", register.ChannelLetter: "letter", "": "not known",
+		values.ChannelEmail: "e-mail", values.ChannelForwarded: "forwarded by staff", values.ChannelPhone: "phone",
+		values.ChannelInPerson: "in person", values.ChannelLetter: "letter", "": "not known",
 	},
-	agreement: map[string]string{register.AgreementYes: "yes", register.AgreementNo: "no", register.AgreementUnknown: "not known"},
+	agreement: map[string]string{values.AgreementYes: "yes", values.AgreementNo: "no", values.AgreementUnknown: "not known"},
 
 	title:             "Complaints analysis %d",
 	period:            "Period: 1 January to 31 December %d",
@@ -270,8 +270,8 @@ func label(m map[string]string, key string) string {
 // verdictWords names the verdicts in a language, and the absence of one.
 func verdictWords(lang, none string) map[string]string {
 	m := map[string]string{"": none}
-	for _, v := range []string{register.VerdictFounded, register.VerdictPartlyFounded, register.VerdictUnfounded, register.VerdictInadmissible} {
-		m[v], _ = register.VerdictName(lang, v)
+	for _, v := range []string{values.VerdictFounded, values.VerdictPartlyFounded, values.VerdictUnfounded, values.VerdictInadmissible} {
+		m[v], _ = values.VerdictName(lang, v)
 	}
 	return m
 }

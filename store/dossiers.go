@@ -7,18 +7,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/register/values"
 )
 
-// Dossier statuses: the register's (register.Status*), under the names
+// Dossier statuses: the register's (values.Status*), under the names
 // the daemon uses.
 const (
-	StatusOpen      = register.StatusOpen
-	StatusDecided   = register.StatusDecided
-	StatusClosed    = register.StatusClosed
-	StatusRejected  = register.StatusRejected
-	StatusMerged    = register.StatusMerged
-	StatusDestroyed = register.StatusDestroyed
+	StatusOpen      = values.StatusOpen
+	StatusDecided   = values.StatusDecided
+	StatusClosed    = values.StatusClosed
+	StatusRejected  = values.StatusRejected
+	StatusMerged    = values.StatusMerged
+	StatusDestroyed = values.StatusDestroyed
 )
 
 // Dossier is one complaint.

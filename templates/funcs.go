@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/klachtd/klachtd/register"
+	"github.com/klachtd/klachtd/register/values"
 )
 
 // Languager is what the term function prints: a procedure term (such as
@@ -90,7 +90,7 @@ func formatTerm(lang string, v any) (string, error) {
 
 // formatVerdict translates a stored verdict value into the letter language.
 func formatVerdict(lang, v string) (string, error) {
-	name, ok := register.VerdictName(lang, v)
+	name, ok := values.VerdictName(lang, v)
 	if !ok {
 		return "", fmt.Errorf("verdict: unknown value %q", v)
 	}

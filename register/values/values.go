@@ -1,9 +1,9 @@
-// Package register holds the values of the complaint register's fields, as
+// Package values holds the values of the complaint register's fields, as
 // they are stored and as `list -json` and `show -json` show them
 // (docs/spec.md "JSON output"): the statuses of a dossier, the verdicts,
 // the channels a complaint came in by, agreement with the complainant and
 // the kinds of measures; and how a verdict is named in a letter.
-package register
+package values
 
 // Statuses of a dossier.
 const (
