@@ -61,19 +61,19 @@ type Daemon struct {
 // New builds a daemon. The store's kick hooks are wired to its loops.
 func New(cfg *config.Config, st *store.Store, tpl *templates.Set, secret []byte, log *slog.Logger) *Daemon {
 	d := &Daemon{
-		cfg:         cfg,
-		store:       st,
-		templates:   tpl,
-		secret:      secret,
-		log:         log,
+		cfg:           cfg,
+		store:         st,
+		templates:     tpl,
+		secret:        secret,
+		log:           log,
 		Now:           func() time.Time { return time.Now().UTC() },
 		Render:        letters.Render,
 		IMAPTimeout:   60 * time.Second,
 		ShutdownGrace: 15 * time.Second,
 		stop:          context.Background(),
-		crashAt:     os.Getenv("KLACHTD_CRASH_AT"),
-		kickOutbox:  make(chan struct{}, 1),
-		kickSched:   make(chan struct{}, 1),
+		crashAt:       os.Getenv("KLACHTD_CRASH_AT"),
+		kickOutbox:    make(chan struct{}, 1),
+		kickSched:     make(chan struct{}, 1),
 	}
 	d.Send = d.smtpSend
 	st.OnOutbox = func() { kick(d.kickOutbox) }

@@ -231,15 +231,15 @@ func (d *Daemon) relay(tx *store.Tx, org *config.Organisation, dos *store.Dossie
 		subject = "Re: " + subject
 	}
 	out := mailbox.Outgoing{
-		From:        &mail.Address{Name: org.Name, Address: dos.Mailbox},
-		To:          []*mail.Address{{Name: dos.ComplainantName, Address: dos.ComplainantEmail}},
-		Subject:     subject,
-		MessageID:   newMessageID(dos.Number, "relay", dos.Mailbox),
-		InReplyTo:   irt,
-		References:  refs,
-		Text:        text,
-		Date:        d.Now(),
-		Headers:     map[string]string{"X-Klachtd-Dossier": dos.Number},
+		From:       &mail.Address{Name: org.Name, Address: dos.Mailbox},
+		To:         []*mail.Address{{Name: dos.ComplainantName, Address: dos.ComplainantEmail}},
+		Subject:    subject,
+		MessageID:  newMessageID(dos.Number, "relay", dos.Mailbox),
+		InReplyTo:  irt,
+		References: refs,
+		Text:       text,
+		Date:       d.Now(),
+		Headers:    map[string]string{"X-Klachtd-Dossier": dos.Number},
 	}
 	m, err := d.queueDraft(tx, dos, store.DirectionOut, store.KindRelay, draft{Kind: "relay", Mail: out, Files: files})
 	if err != nil {
