@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
@@ -395,7 +397,16 @@ func (d *Daemon) renderFailed(ctx context.Context, o *store.Outgoing, cause erro
 		if err != nil {
 			return err
 		}
-		what := "mail to " + strings.Join(o.Recipients, ", ")
+		org, dos, err := d.orgOf(tx, msg.DossierID, o.Mailbox)
+		if err != nil {
+			return err
+		}
+		lang := "en"
+		if org != nil {
+			lang = org.Language
+		}
+		rcpts := strings.Join(o.Recipients, ", ")
+		what := pick(lang, "het bericht aan "+rcpts, "the mail to "+rcpts)
 		if o.LetterID != 0 {
 			l, err := tx.Letter(o.LetterID)
 			if err != nil {
@@ -404,9 +415,11 @@ func (d *Daemon) renderFailed(ctx context.Context, o *store.Outgoing, cause erro
 			if err := tx.SetLetterRenderError(l.ID, why); err != nil {
 				return err
 			}
-			what = fmt.Sprintf("the %s letter to %s", l.Kind, l.Recipient)
-		} else if kind := msg.Kind; kind == store.KindNotice {
-			what = fmt.Sprintf("the notice to %s", strings.Join(o.Recipients, ", "))
+			what = pick(lang, fmt.Sprintf("de brief %q aan %s", templates.KindName(lang, l.Kind), l.Recipient),
+				fmt.Sprintf("the %s letter to %s", templates.KindName(lang, l.Kind), l.Recipient))
+		} else if k := draftKind(o); k != "" && k != "relay" {
+			what = pick(lang, fmt.Sprintf("het bericht %q aan %s", templates.KindName(lang, k), rcpts),
+				fmt.Sprintf("the %s notice to %s", templates.KindName(lang, k), rcpts))
 		}
 		if !first || waiting {
 			return nil
@@ -415,19 +428,29 @@ func (d *Daemon) renderFailed(ctx context.Context, o *store.Outgoing, cause erro
 			Detail: fmt.Sprintf("%s could not be made: %s; it will be made again when klachtd starts", what, why), MessageRef: msg.ID}); err != nil {
 			return err
 		}
-		if isAlert(o) {
+		if draftKind(o) == "alert" || org == nil {
 			return nil // an alert about an alert would never end
-		}
-		org, dos, err := d.orgOf(tx, msg.DossierID, o.Mailbox)
-		if err != nil || org == nil {
-			return err
 		}
 		return d.officerAlert(tx, org, dos, "",
 			say(org, "%s kon niet worden opgemaakt", "%s could not be made", what),
-			say(org, "%s kon niet worden opgemaakt en is niet verstuurd: %s. De klacht is wel geregistreerd. Herstel de oorzaak (bijvoorbeeld de sjablonen in templates_dir) en start klachtd opnieuw: dan wordt het opnieuw opgemaakt en verstuurd.",
-				"%s could not be made and was not sent: %s. The complaint is registered. Fix the cause (for instance the templates in templates_dir) and start klachtd again: it is then made and sent.", what, why),
+			capitalise(say(org, "%s kon niet worden opgemaakt en is niet verstuurd: %s. De klacht is wel geregistreerd. Herstel de oorzaak (bijvoorbeeld de sjablonen in templates_dir) en start klachtd opnieuw: dan wordt het opnieuw opgemaakt en verstuurd.",
+				"%s could not be made and was not sent: %s. The complaint is registered. Fix the cause (for instance the templates in templates_dir) and start klachtd again: it is then made and sent.", what, why)),
 			"klachtd show")
 	})
+}
+
+// capitalise upper-cases the first letter of s.
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// pick chooses the Dutch or English text for a language.
+func pick(lang, nl, en string) string {
+	if lang == "nl" {
+		return nl
+	}
+	return en
 }
 
 // orgOf returns the organisation (and dossier, if any) a mail is about: the
@@ -451,10 +474,13 @@ func (d *Daemon) orgOf(tx *store.Tx, dossierID int64, mailboxAddr string) (*conf
 	return nil, nil, nil
 }
 
-// isAlert reports whether an outbox row carries an alert to the officer.
-func isAlert(o *store.Outgoing) bool {
+// draftKind returns the kind of the mail in an outbox row's draft.
+func draftKind(o *store.Outgoing) string {
 	var dr struct {
 		Kind string `json:"kind"`
 	}
-	return json.Unmarshal([]byte(o.Draft), &dr) == nil && dr.Kind == "alert"
+	if json.Unmarshal([]byte(o.Draft), &dr) != nil {
+		return ""
+	}
+	return dr.Kind
 }
