@@ -411,19 +411,24 @@ func (d *Daemon) quarantineTx(ctx context.Context, mb *config.Mailbox, m *store.
 		if err := tx.ClearFetchFailures(mb.Address, mb.Folder, uidValidity, uid); err != nil {
 			return err
 		}
-		org := d.organisation(mb)
-		if org == nil {
-			return nil
-		}
-		what := say(org, "zonder afzender", "without a sender")
-		if m.FromAddr != "" {
-			what = say(org, "%q van %s", "%q from %s", m.Subject, m.FromAddr)
-		}
-		return d.officerAlert(tx, org, nil, "",
-			say(org, "een bericht kon niet worden verwerkt", "a message could not be filed"),
-			say(org, "Een bericht in %s (%s) kon niet worden verwerkt en staat in quarantaine, in de map %s: %s. Het bericht is bewaard zoals het binnenkwam; de volgende berichten worden gewoon verwerkt.",
-				"A message in %s (%s) could not be filed and is in quarantine, in the folder %s: %s. It is kept as it came in; the next messages are filed as usual.",
-				mb.Address, what, mb.QuarantineFolder, m.Reason),
-			"klachtd quarantine")
+		return d.tellQuarantined(tx, mb, m)
 	})
+}
+
+// tellQuarantined alerts the officer about a quarantined message.
+func (d *Daemon) tellQuarantined(tx *store.Tx, mb *config.Mailbox, m *store.Message) error {
+	org := d.organisation(mb)
+	if org == nil {
+		return nil
+	}
+	what := say(org, "zonder afzender", "without a sender")
+	if m.FromAddr != "" {
+		what = say(org, "%q van %s", "%q from %s", m.Subject, m.FromAddr)
+	}
+	return d.officerAlert(tx, org, nil, "",
+		say(org, "een bericht kon niet worden verwerkt", "a message could not be filed"),
+		say(org, "Een bericht in %s (%s) kon niet worden verwerkt en staat in quarantaine, in de map %s: %s. Het bericht is bewaard zoals het binnenkwam; de volgende berichten worden gewoon verwerkt.",
+			"A message in %s (%s) could not be filed and is in quarantine, in the folder %s: %s. It is kept as it came in; the next messages are filed as usual.",
+			mb.Address, what, mb.QuarantineFolder, m.Reason),
+		"klachtd quarantine")
 }
