@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 
+	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/store"
 )
@@ -132,7 +134,7 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 		})
 	}
 	d.crash("before-send")
-	sendErr := d.Send(ctx, mb, o.EnvFrom, o.Recipients, raw)
+	sendErr := d.send(ctx, mb, o, raw)
 	if sendErr == nil {
 		// The server said 250: the mail is gone. Its outcome is committed
 		// under a context that neither the stop signal nor the end of the
@@ -210,6 +212,18 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 			return tx.MarkRetry(o.ID, sendErr.Error(), next)
 		})
 	}
+}
+
+// send is d.Send with a panic turned into a temporary failure of this one
+// mail: it is tried again later and does not hold up the others.
+func (d *Daemon) send(ctx context.Context, mb *config.Mailbox, o *store.Outgoing, raw []byte) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			d.log.Error("sending panicked", "outbox", o.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = &mailbox.SendError{Stage: mailbox.StageSession, Err: fmt.Errorf("panic: %v", p)}
+		}
+	}()
+	return d.Send(ctx, mb, o.EnvFrom, o.Recipients, raw)
 }
 
 // afterSent records what a sent mail means for its dossier.

@@ -711,3 +711,40 @@ func TestUnfetchableMessageIsQuarantined(t *testing.T) {
 		t.Errorf("officer alerts = %d, want 1", n)
 	}
 }
+
+// TestSendPanicDoesNotBlockOthers: a panic while one mail is sent is a
+// temporary failure of that mail; the others go out.
+func TestSendPanicDoesNotBlockOthers(t *testing.T) {
+	w := newWorld(t)
+	w.d.Send = func(ctx context.Context, mb *config.Mailbox, from string, rcpts []string, raw []byte) error {
+		if rcpts[0] == "klant@example.com" {
+			panic("smtp client exploded")
+		}
+		return w.d.smtpSend(ctx, mb, from, rcpts, raw)
+	}
+	w.deliver(complaint)
+	w.deliver(complaintFrom("jose@example.com", "Klacht", "Een gewone klacht."))
+	w.once()
+	if got := w.kinds("jose@example.com")["acknowledgement"]; got != 1 {
+		t.Errorf("jose got %d acknowledgements, want 1", got)
+	}
+	if n := len(w.notices("piet@example.nl", "notification")); n != 2 {
+		t.Errorf("handler got %d notifications, want 2", n)
+	}
+	var o *store.Outgoing
+	_ = w.st.View(context.Background(), func(tx *store.Tx) error {
+		m, err := tx.IncomingByMessageID("c1@example.com")
+		if err != nil || m == nil {
+			return err
+		}
+		ls, err := tx.Letters(m.DossierID)
+		if err != nil || len(ls) == 0 {
+			return err
+		}
+		o, err = tx.OutgoingForMessage(ls[0].MessageRef)
+		return err
+	})
+	if o == nil || !o.SentAt.IsZero() || !o.FailedAt.IsZero() || !strings.Contains(o.LastError, "panic") || !o.NextAttemptAt.After(time.Now()) {
+		t.Errorf("the panicking letter's row = %+v, want waiting for a retry with the panic as its error", o)
+	}
+}
