@@ -16,8 +16,8 @@ import (
 // again with exponential backoff from one minute, capped at one hour; it is
 // never given up. While sending through a mailbox is broken (a failure of
 // the session or the server, mailbox.SendError.Session), all its mail waits
-// together and the server is probed with backoff from probeBase, capped at
-// probeMax, so that recovery is noticed soon.
+// together and the server is probed every probeBase three times, then with
+// backoff capped at probeMax, so that recovery is noticed soon.
 const (
 	retryBase = time.Minute
 	retryMax  = time.Hour
@@ -182,7 +182,9 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 			if c, started, err = tx.RaiseCondition("smtp:"+o.Mailbox, sendErr.Error(), d.Now()); err != nil {
 				return err
 			}
-			next := d.Now().Add(backoff(c.Failures, probeBase, probeMax))
+			// The first probes come quickly (a glitch, a password just
+			// fixed), then further apart.
+			next := d.Now().Add(backoff(max(c.Failures-2, 1), probeBase, probeMax))
 			if err := tx.MarkRetry(o.ID, sendErr.Error(), next); err != nil {
 				return err
 			}
