@@ -25,6 +25,9 @@ const (
 	probeMax  = 10 * time.Minute
 )
 
+// renderBatch is how many drafts the sender renders before it sends.
+const renderBatch = 1
+
 // outboxLoop renders and sends due rows, then sleeps until the next row is
 // due or a transaction kicks it.
 func (d *Daemon) outboxLoop(ctx context.Context) {
@@ -70,7 +73,10 @@ func (d *Daemon) outboxLoop(ctx context.Context) {
 func (d *Daemon) sendDue(ctx context.Context) error {
 	blocked := map[string]bool{} // mailboxes whose sending broke in this round
 	for !d.stopping() {
-		rendered, err := d.renderDue(ctx)
+		// Render a few, then send what is due, so that the first mail of a
+		// transaction (the acknowledgement) goes out before the rest is
+		// made.
+		rendered, err := d.renderDue(ctx, renderBatch)
 		if err != nil {
 			return err
 		}

@@ -302,16 +302,16 @@ func (d *Daemon) printCopy(name string, pdf []byte) error {
 	return nil
 }
 
-// renderDue renders every row waiting for it. It returns how many rows were
-// rendered, and an error only about the store (the step then ends and is
-// tried again).
-func (d *Daemon) renderDue(ctx context.Context) (int, error) {
+// renderDue renders up to limit rows waiting for it, in the order they were
+// queued. It returns how many rows it tried, and an error only about the
+// store (the step then ends and is tried again).
+func (d *Daemon) renderDue(ctx context.Context, limit int) (int, error) {
 	done := 0
-	for ctx.Err() == nil {
+	for done < limit && !d.stopping() {
 		var rows []*store.Outgoing
 		if err := d.store.View(ctx, func(tx *store.Tx) error {
 			var err error
-			rows, err = tx.ToRender(50)
+			rows, err = tx.ToRender(min(limit-done, 50))
 			return err
 		}); err != nil {
 			return done, err
@@ -320,16 +320,13 @@ func (d *Daemon) renderDue(ctx context.Context) (int, error) {
 			return done, nil
 		}
 		for _, o := range rows {
-			if ctx.Err() != nil {
+			if d.stopping() {
 				return done, nil
 			}
-			ok, err := d.renderOne(ctx, o)
-			if err != nil {
+			if _, err := d.renderOne(ctx, o); err != nil {
 				return done, err
 			}
-			if ok {
-				done++
-			}
+			done++
 		}
 	}
 	return done, nil
