@@ -354,15 +354,16 @@ func (d *Daemon) renderOne(ctx context.Context, o *store.Outgoing) (bool, error)
 		}
 	}
 	err = d.store.Tx(ctx, func(tx *store.Tx) error {
+		if first, err := tx.MarkRendered(o.ID, d.Now()); err != nil || !first {
+			return err // !first: rendered meanwhile; those bytes stand
+		}
 		if err := tx.SetMessageContent(o.MessageRef, rawPath, sum, size, c.subject, c.text, c.ht); err != nil {
 			return err
 		}
 		if o.LetterID != 0 {
-			if err := tx.SetLetterRendered(o.LetterID, pdfPath); err != nil {
-				return err
-			}
+			return tx.SetLetterRendered(o.LetterID, pdfPath)
 		}
-		return tx.MarkRendered(o.ID, d.Now())
+		return nil
 	})
 	if err != nil {
 		return false, err
