@@ -5,6 +5,8 @@ import (
 	"io"
 	"os/signal"
 	"syscall"
+
+	"github.com/klachtd/klachtd/service"
 )
 
 // cmdRun runs the daemon until SIGINT or SIGTERM. On the signal it takes no
@@ -25,6 +27,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	// Under systemd (Type=notify): READY=1 once the loops run, WATCHDOG=1
+	// while they do, STOPPING=1 when a signal starts the shutdown.
+	n := service.New(e.log)
+	d.OnReady, d.OnStopping = n.Ready, n.Stopping
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	return d.Run(ctx)

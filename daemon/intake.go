@@ -27,14 +27,20 @@ const idleMax = 10 * time.Minute
 const maxFetchAttempts = 3
 
 func (d *Daemon) dial(ctx context.Context, mb *config.Mailbox) (*mailbox.Client, error) {
-	cfg, err := IMAPConfig(mb, d.IMAPTimeout, d.log.With("mailbox", mb.Address))
+	cfg, err := d.logins.IMAPConfig(mb, d.IMAPTimeout, d.log.With("mailbox", mb.Address))
 	if err != nil {
 		return nil, err
 	}
 	c, err := mailbox.Dial(ctx, cfg)
-	if err != nil && mailbox.IsRefused(err) && !d.stopping() {
-		// The server answers but refuses us: a condition once it persists.
-		if _, cerr := d.raiseCondition(ctx, "imap:"+mb.Address, err.Error()); cerr != nil {
+	d.logins.Report(mb, "imap", err)
+	if err != nil && (mailbox.IsRefused(err) || LoginProblem(mb, err) != "") && !d.stopping() {
+		// The server answers but refuses us, or the OAuth2 grant is gone:
+		// a condition once it persists.
+		detail := LoginProblem(mb, err)
+		if detail == "" {
+			detail = err.Error()
+		}
+		if _, cerr := d.raiseCondition(ctx, "imap:"+mb.Address, detail); cerr != nil {
 			d.log.Warn("recording the refused login", "err", cerr)
 		}
 		return nil, err

@@ -183,9 +183,13 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 		// of this mailbox queued, tell the officer, probe with backoff.
 		var c *store.Condition
 		var started bool
+		detail := LoginProblem(mb, sendErr)
+		if detail == "" {
+			detail = sendErr.Error()
+		}
 		err := d.store.Tx(ctx, func(tx *store.Tx) error {
 			var err error
-			if c, started, err = tx.RaiseCondition("smtp:"+o.Mailbox, sendErr.Error(), d.Now()); err != nil {
+			if c, started, err = tx.RaiseCondition("smtp:"+o.Mailbox, detail, d.Now()); err != nil {
 				return err
 			}
 			// The first probes come quickly (a glitch, a password just

@@ -63,7 +63,7 @@ func (w *world) quarantined() []*store.Quarantined {
 // folder counts the messages in a folder of info@ on the demo server.
 func (w *world) folder(name string) int {
 	w.t.Helper()
-	cfg, err := IMAPConfig(w.cfg.Mailboxes[0], 10*time.Second, nil)
+	cfg, err := w.d.logins.IMAPConfig(w.cfg.Mailboxes[0], 10*time.Second, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}
