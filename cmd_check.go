@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/klachtd/klachtd/daemon"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/oauth"
+	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/templates"
 )
 
@@ -49,6 +51,9 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logins := daemon.NewLogins(cfg.DataDir, slog.New(slog.DiscardHandler))
 	var failed []error
+	if err := checkConditions(ctx, cfg, stdout); err != nil {
+		failed = append(failed, err)
+	}
 	for _, mb := range cfg.Mailboxes {
 		c := &mailboxCheck{mb: mb, logins: logins, out: stdout, plus: *plus, plusWait: *plusWait}
 		if errs := c.run(ctx); len(errs) > 0 {
@@ -265,4 +270,33 @@ func (c *mailboxCheck) plusProbe(ctx context.Context) {
 		}
 		time.Sleep(time.Second)
 	}
+}
+
+// checkConditions reports what the running klachtd found broken (sending
+// through a mailbox, an IMAP login refused), from the store, if there is
+// one yet.
+func checkConditions(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, "klachtd.db")); err != nil {
+		return nil // no store yet: nothing has run
+	}
+	st, err := store.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
+	}
+	defer st.Close()
+	var conds []string
+	if err := st.View(ctx, func(tx *store.Tx) error {
+		var err error
+		conds, err = activeConditions(tx)
+		return err
+	}); err != nil {
+		return fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
+	}
+	for _, c := range conds {
+		fmt.Fprintf(stdout, "BROKEN: %s\n", c)
+	}
+	if len(conds) == 0 {
+		fmt.Fprintln(stdout, "klachtd has recorded no lasting failures (sending and logins worked when last tried)")
+	}
+	return nil
 }

@@ -9,8 +9,10 @@ import (
 	"github.com/klachtd/klachtd/service"
 )
 
-// cmdRun runs the daemon until SIGINT or SIGTERM. In-flight work finishes
-// or is cancelled; nothing is moved out of the inbox that is not committed.
+// cmdRun runs the daemon until SIGINT or SIGTERM. On the signal it takes no
+// new work, lets what is in flight finish and commit its outcome (at most
+// Daemon.ShutdownGrace), and then closes the store; nothing is moved out of
+// the inbox that is not committed.
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfgPath := newFlags("run", stderr)
 	if _, err := parseFlags(fs, args); err != nil {

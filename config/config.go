@@ -143,10 +143,13 @@ type Mailbox struct {
 	Address         string // intake address, lowercased
 	Folder          string // default INBOX
 	ProcessedFolder string // default "Klachten"
-	CAFile          string // absolute, or ""
-	PollInterval    time.Duration
-	Auth            string  // AuthPassword (default) or AuthOAuth2
-	OAuth2          *OAuth2 // set when Auth is AuthOAuth2
+	// QuarantineFolder is where messages that could not be filed go, so
+	// that they are not fetched again (default "Quarantaine").
+	QuarantineFolder string
+	CAFile           string // absolute, or ""
+	PollInterval     time.Duration
+	Auth             string  // AuthPassword (default) or AuthOAuth2
+	OAuth2           *OAuth2 // set when Auth is AuthOAuth2
 }
 
 // Ways a mailbox logs in (key auth).

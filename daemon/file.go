@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -38,6 +39,9 @@ type incoming struct {
 //  8. staff mail that belongs to no dossier → quarantine (never a complaint);
 //  9. anything else → a new complaint.
 func (d *Daemon) file(tx *store.Tx, in *incoming) (int64, error) {
+	if d.fileHook != nil {
+		d.fileHook(in)
+	}
 	if in.parsed == nil {
 		m := &store.Message{Direction: store.DirectionIn, Kind: store.KindQuarantine, SHA256: in.sha256,
 			Size: in.size, RawPath: in.rawPath, ReceivedAt: in.receivedAt,
@@ -92,16 +96,22 @@ func (d *Daemon) file(tx *store.Tx, in *incoming) (int64, error) {
 	}
 	for _, number := range mailbox.SubjectTags(p.Subject) {
 		dos, err := tx.Dossier(number)
-		if err != nil || dos.Organisation != org.ID {
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return 0, err // a failing store is not "no such dossier"
+		}
+		if dos.Organisation != org.ID {
 			continue
 		}
 		return d.fileInDossier(tx, in, m, org, dos, "subject tag")
 	}
 	if from == "" {
-		return d.fileUnattached(tx, m, store.KindQuarantine, "no usable From address")
+		return d.quarantineFiled(tx, in, m, org, "no usable From address")
 	}
 	if org.IsStaff(from) {
-		return d.fileUnattached(tx, m, store.KindQuarantine,
+		return d.quarantineFiled(tx, in, m, org,
 			"staff mail to the intake address that belongs to no dossier (forward a complaint as an attachment, or reply within the dossier's thread)")
 	}
 	return d.register(tx, in, m, org)
@@ -175,6 +185,17 @@ func (d *Daemon) fileUnattachedIn(tx *store.Tx, m *store.Message, kind, reason s
 	}
 	d.log.Info("message filed without dossier", "kind", kind, "reason", reason, "message_id", m.MessageID)
 	return m.ID, tx.AddEvent(&store.Event{DossierID: m.DossierID, Actor: "klachtd", Action: kind, Detail: reason + ": " + m.Subject, MessageRef: m.ID})
+}
+
+// quarantineFiled files a message that is no complaint and belongs to no
+// dossier in quarantine, with the reason, and tells the officer (it is
+// moved to the quarantine folder after the commit).
+func (d *Daemon) quarantineFiled(tx *store.Tx, in *incoming, m *store.Message, org *config.Organisation, reason string) (int64, error) {
+	id, err := d.fileUnattached(tx, m, store.KindQuarantine, reason)
+	if err != nil {
+		return 0, err
+	}
+	return id, d.tellQuarantined(tx, in.mailbox, m)
 }
 
 // fileBounce files a delivery status notification; a bounce of one of our

@@ -21,6 +21,9 @@ type Letter struct {
 	SentAt     time.Time
 	PostWanted bool // the officer is to print and post it
 	PostedAt   time.Time
+	// RenderError says why the letter could not be rendered (it waits for
+	// the next start); "" once rendered or while waiting for the first try.
+	RenderError string
 }
 
 // InsertLetter files a letter and sets l.ID.
@@ -43,16 +46,38 @@ func (tx *Tx) InsertLetter(l *Letter) error {
 }
 
 const letterColumns = `id, dossier_id, kind, language, recipient, channel, data, pdf_path,
-	message_ref, created_at, sent_at, post_wanted, posted_at`
+	message_ref, created_at, sent_at, post_wanted, posted_at, render_error`
 
 func scanLetter(r scanner) (*Letter, error) {
 	var l Letter
 	if err := r.Scan(&l.ID, &l.DossierID, &l.Kind, &l.Language, &l.Recipient, &l.Channel, &l.Data,
 		&l.PDFPath, (*sqlID)(&l.MessageRef), (*sqlTime)(&l.CreatedAt), (*sqlTime)(&l.SentAt), &l.PostWanted,
-		(*sqlTime)(&l.PostedAt)); err != nil {
+		(*sqlTime)(&l.PostedAt), &l.RenderError); err != nil {
 		return nil, err
 	}
 	return &l, nil
+}
+
+// Letter returns one letter by row id.
+func (tx *Tx) Letter(id int64) (*Letter, error) {
+	return queryOne(tx, fmt.Sprintf("letter #%d", id), scanLetter, `SELECT `+letterColumns+` FROM letters WHERE id = ?`, id)
+}
+
+// SetLetterRendered records the stored PDF of a letter rendered after its
+// transaction (rel "" for a letter without PDF) and clears a render error.
+func (tx *Tx) SetLetterRendered(id int64, pdfPath string) error {
+	if _, err := tx.exec(`UPDATE letters SET pdf_path = ?, render_error = '' WHERE id = ?`, pdfPath, id); err != nil {
+		return fmt.Errorf("store: letter #%d rendered: %w", id, err)
+	}
+	return nil
+}
+
+// SetLetterRenderError records why a letter could not be rendered.
+func (tx *Tx) SetLetterRenderError(id int64, errText string) error {
+	if _, err := tx.exec(`UPDATE letters SET render_error = ? WHERE id = ?`, errText, id); err != nil {
+		return fmt.Errorf("store: letter #%d render error: %w", id, err)
+	}
+	return nil
 }
 
 // Letters returns the letters of a dossier, oldest first.

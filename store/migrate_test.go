@@ -311,7 +311,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 		if err != nil || len(evs) != 1 || evs[0].MessageRef != 0 {
 			return fmt.Errorf("events after the upgrade: %+v %v", evs, err)
 		}
-		filed, moved, err := tx.SeenUID("info@example.nl", "INBOX", 7, 42)
+		filed, moved, _, err := tx.SeenUID("info@example.nl", "INBOX", 7, 42)
 		if err != nil || !filed || moved {
 			return fmt.Errorf("imap state after the upgrade: %v %v %v", filed, moved, err)
 		}
