@@ -172,7 +172,7 @@ func demoReport(ctx context.Context, w io.Writer, st *store.Store, srv *demo.Ser
 			}
 			for _, l := range ls {
 				if l.PDFPath != "" {
-					pdfs[d.Number+" "+l.Kind] = st.Path(l.PDFPath)
+					pdfs[d.Number+" "+l.Kind] = st.Files().Path(l.PDFPath)
 				}
 			}
 		}

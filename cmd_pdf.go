@@ -98,7 +98,7 @@ func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if letter == nil {
 		return fmt.Errorf("dossier %s has no %s letter", number, kind)
 	}
-	pdf, err := e.store.ReadFile(letter.PDFPath)
+	pdf, err := e.store.Files().Read(letter.PDFPath)
 	if err != nil {
 		return err
 	}

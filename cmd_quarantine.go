@@ -55,7 +55,7 @@ func cmdQuarantine(ctx context.Context, args []string, stdout, stderr io.Writer)
 	for _, q := range qs {
 		raw := ""
 		if q.RawPath != "" {
-			raw = e.store.Path(q.RawPath)
+			raw = e.store.Files().Path(q.RawPath)
 		}
 		out = append(out, quarantineJSON{ID: q.ID, Mailbox: q.Mailbox, Folder: q.Folder, ReceivedAt: timePtr(q.ReceivedAt),
 			From: q.FromAddr, Subject: q.Subject, MessageID: q.MessageID, Size: q.Size, Reason: q.Reason, Raw: raw})

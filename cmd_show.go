@@ -102,7 +102,7 @@ func loadDossier(ctx context.Context, st *store.Store, number string) (*showJSON
 			for _, a := range atts {
 				path := ""
 				if a.Path != "" {
-					path = st.Path(a.Path)
+					path = st.Files().Path(a.Path)
 				}
 				mj.Attachments = append(mj.Attachments, attachmentJSON{Filename: a.Filename, ContentType: a.ContentType,
 					Size: a.Size, Path: path, TooLarge: a.TooLarge})
@@ -116,7 +116,7 @@ func loadDossier(ctx context.Context, st *store.Store, number string) (*showJSON
 		for _, l := range ls {
 			pdf := ""
 			if l.PDFPath != "" {
-				pdf = st.Path(l.PDFPath)
+				pdf = st.Files().Path(l.PDFPath)
 			}
 			out.Letters = append(out.Letters, letterJSON{Kind: l.Kind, Language: l.Language, Recipient: l.Recipient,
 				CreatedAt: timePtr(l.CreatedAt), SentAt: timePtr(l.SentAt), PostedAt: timePtr(l.PostedAt),

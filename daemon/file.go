@@ -158,12 +158,8 @@ func (d *Daemon) insertWithAttachments(tx *store.Tx, m *store.Message, p *mailbo
 		return nil
 	}
 	for _, a := range p.Attachments {
-		rel := ""
-		if a.Path != "" {
-			rel = relTo(d.store.DataDir(), a.Path)
-		}
 		if err := tx.InsertAttachment(&store.Attachment{MessageRef: m.ID, Filename: a.Filename,
-			ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256, Path: rel, TooLarge: a.TooLarge}); err != nil {
+			ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256, Path: a.Path, TooLarge: a.TooLarge}); err != nil {
 			return err
 		}
 	}

@@ -2,8 +2,6 @@ package daemon
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +12,7 @@ import (
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/store"
+	"github.com/klachtd/klachtd/store/files"
 )
 
 // idleMax is how long one IDLE lasts before klachtd looks again anyway
@@ -246,14 +245,12 @@ func (d *Daemon) intakeOne(ctx context.Context, c *mailbox.Client, mb *config.Ma
 	if attempts >= maxFetchAttempts {
 		return true, d.quarantineUnfetchable(ctx, mb, uidValidity, uid, attempts, lastErr)
 	}
-	tmp, err := os.CreateTemp(d.store.TempDir(), "fetch-*")
+	w, err := d.store.Files().Create(files.Mail)
 	if err != nil {
-		return false, fmt.Errorf("temp file: %w", err)
+		return false, err
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	h := sha256.New()
-	internalDate, size, err := d.fetch(c, uid, io.MultiWriter(tmp, h))
+	defer w.Abort() // nothing left behind unless committed
+	internalDate, _, err := d.fetch(c, uid, w)
 	if errors.Is(err, mailbox.ErrMessageGone) {
 		return false, errVanished // moved away by someone else between SEARCH and FETCH
 	}
@@ -277,18 +274,17 @@ func (d *Daemon) intakeOne(ctx context.Context, c *mailbox.Client, mb *config.Ma
 		}
 		return false, fmt.Errorf("fetch: %w", fetchErr)
 	}
-	if err := tmp.Sync(); err != nil {
-		return false, fmt.Errorf("sync temp file: %w", err)
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return false, fmt.Errorf("rewind temp file: %w", err)
+	// The raw bytes are stored before the transaction: a file nothing
+	// refers to yet is harmless, and written identically next time.
+	raw, err := w.Commit()
+	if err != nil {
+		return false, err
 	}
 	if internalDate.IsZero() {
 		internalDate = d.Now()
 	}
-	in := &incoming{mailbox: mb, sha256: sum, size: size, receivedAt: internalDate}
-	return d.fileFetched(ctx, tmp, in, uidValidity, uid)
+	in := &incoming{mailbox: mb, rawPath: raw.Rel, sha256: raw.Sum, size: raw.Size, receivedAt: internalDate}
+	return d.fileFetched(ctx, in, uidValidity, uid)
 }
 
 // fetch is FetchTo with a panic (of the IMAP library on a malformed
@@ -303,12 +299,16 @@ func (d *Daemon) fetch(c *mailbox.Client, uid uint32, w io.Writer) (t time.Time,
 	return c.FetchTo(uid, w)
 }
 
-// fileFetched parses and files a fetched message (its bytes in tmp). From
+// fileFetched parses and files a fetched message (its stored bytes). From
 // here on nothing about the message may stop the intake: a parse failure, a
 // filing error or a panic quarantines it. Only a failure of the store is
 // returned, and then nothing was decided.
-func (d *Daemon) fileFetched(ctx context.Context, tmp *os.File, in *incoming, uidValidity, uid uint32) (quarantined bool, err error) {
+func (d *Daemon) fileFetched(ctx context.Context, in *incoming, uidValidity, uid uint32) (quarantined bool, err error) {
 	mb := in.mailbox
+	raw, err := os.Open(d.store.Files().Path(in.rawPath))
+	if err != nil {
+		return false, fmt.Errorf("open fetched message: %w", err)
+	}
 	var cause error
 	func() {
 		defer func() {
@@ -317,14 +317,9 @@ func (d *Daemon) fileFetched(ctx context.Context, tmp *os.File, in *incoming, ui
 				in.parsed, cause = nil, &panicError{p}
 			}
 		}()
-		in.parsed, cause = mailbox.Parse(tmp, d.store.FilesDir(), MaxAttachment)
+		in.parsed, cause = mailbox.ParseInto(raw, d.store.Files(), MaxAttachment)
 	}()
-	tmp.Close()
-	rawPath, err := d.store.AdoptFile("mail", tmp.Name(), in.sha256)
-	if err != nil {
-		return false, err
-	}
-	in.rawPath = rawPath
+	raw.Close()
 	if cause != nil {
 		in.parsed = nil
 		return true, d.quarantine(ctx, in, uidValidity, uid, fmt.Errorf("could not be parsed: %w", cause))

@@ -129,7 +129,7 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 	}); err != nil {
 		return false, false, err
 	}
-	raw, err := d.store.ReadFile(msg.RawPath)
+	raw, err := d.store.Files().Read(msg.RawPath)
 	if err != nil {
 		return false, false, err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/mail"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,14 +16,6 @@ import (
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
 )
-
-// relTo returns path relative to base (paths from mailbox.Parse are absolute).
-func relTo(base, path string) string {
-	if rel, err := filepath.Rel(base, path); err == nil {
-		return rel
-	}
-	return path
-}
 
 // newMessageID makes a Message-ID (without <>) in the intake address's domain.
 func newMessageID(number, kind, address string) string {

@@ -18,6 +18,7 @@ import (
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
+	"github.com/klachtd/klachtd/store/files"
 	"github.com/klachtd/klachtd/templates"
 )
 
@@ -248,7 +249,7 @@ func (d *Daemon) compose(ctx context.Context, o *store.Outgoing) (c *composed, e
 		}
 	}
 	for _, f := range dr.Files {
-		data, err := d.store.ReadFile(f.Path)
+		data, err := d.store.Files().Read(f.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -258,7 +259,7 @@ func (d *Daemon) compose(ctx context.Context, o *store.Outgoing) (c *composed, e
 		if postLetter.PDFPath == "" {
 			return nil, fmt.Errorf("the %s letter is not rendered: %w", postLetter.Kind, errWaiting)
 		}
-		pdf, err := d.store.ReadFile(postLetter.PDFPath)
+		pdf, err := d.store.Files().Read(postLetter.PDFPath)
 		if err != nil {
 			return nil, err
 		}
@@ -343,13 +344,13 @@ func (d *Daemon) renderOne(ctx context.Context, o *store.Outgoing) (bool, error)
 	if err != nil {
 		return false, d.renderFailed(ctx, o, err)
 	}
-	rawPath, sum, size, err := d.store.PutFile("mail", bytes.NewReader(c.raw))
+	raw, err := d.store.Files().Put(files.Mail, bytes.NewReader(c.raw))
 	if err != nil {
 		return false, err
 	}
-	var pdfPath string
+	var pdf files.File
 	if c.pdf != nil {
-		if pdfPath, _, _, err = d.store.PutFile("letters", bytes.NewReader(c.pdf)); err != nil {
+		if pdf, err = d.store.Files().Put(files.Letters, bytes.NewReader(c.pdf)); err != nil {
 			return false, err
 		}
 	}
@@ -357,11 +358,11 @@ func (d *Daemon) renderOne(ctx context.Context, o *store.Outgoing) (bool, error)
 		if first, err := tx.MarkRendered(o.ID, d.Now()); err != nil || !first {
 			return err // !first: rendered meanwhile; those bytes stand
 		}
-		if err := tx.SetMessageContent(o.MessageRef, rawPath, sum, size, c.subject, c.text, c.ht); err != nil {
+		if err := tx.SetMessageContent(o.MessageRef, raw.Rel, raw.Sum, raw.Size, c.subject, c.text, c.ht); err != nil {
 			return err
 		}
 		if o.LetterID != 0 {
-			return tx.SetLetterRendered(o.LetterID, pdfPath)
+			return tx.SetLetterRendered(o.LetterID, pdf.Rel)
 		}
 		return nil
 	})

@@ -237,7 +237,7 @@ func TestFilingPanicQuarantines(t *testing.T) {
 	if !strings.Contains(qs[2].Reason, "staff mail") || qs[2].FromAddr != "piet@example.nl" {
 		t.Errorf("quarantined[2] = %+v", qs[2])
 	}
-	raw, err := w.st.ReadFile(qs[0].RawPath)
+	raw, err := w.st.Files().Read(qs[0].RawPath)
 	if err != nil || !strings.Contains(string(raw), "laat het archiveren ontploffen") {
 		t.Errorf("the quarantined message's bytes are not kept (%v)", err)
 	}

@@ -1,7 +1,8 @@
 // Package store is klachtd's record: a SQLite database (modernc, no cgo)
 // holding dossiers, every message, attachments, letters, the event log, the
-// outbox and the IMAP sync state, plus a content-addressed file area for raw
-// message bytes. Every change goes through one transaction (Store.Tx).
+// outbox and the IMAP sync state, beside the content-addressed file area of
+// the data directory (Store.Files, package store/files) that rows refer to.
+// Every change goes through one transaction (Store.Tx).
 package store
 
 import (
@@ -9,7 +10,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -87,9 +87,6 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // DataDir returns the data directory.
 func (s *Store) DataDir() string { return s.dataDir }
-
-// Path turns a path relative to the data directory into an absolute one.
-func (s *Store) Path(rel string) string { return s.files.Path(rel) }
 
 // Files is the content-addressed file area of the data directory: raw
 // messages, attachments, letter PDFs.
@@ -193,27 +190,3 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
 	defer sqlTx.Rollback() // also when fn panics
 	return fn(&Tx{tx: sqlTx, ctx: ctx, store: s})
 }
-
-// PutFile copies r into the content-addressed area ("mail" for raw
-// messages, "letters" for letter PDFs, "files" for attachments) and returns
-// its path relative to the data directory, its SHA-256 and size.
-func (s *Store) PutFile(area string, r io.Reader) (rel, sum string, size int64, err error) {
-	f, err := s.files.Put(area, r)
-	return f.Rel, f.Sum, f.Size, err
-}
-
-// AdoptFile moves a finished file (already synced) with the given SHA-256
-// into the content-addressed area and returns its relative path.
-func (s *Store) AdoptFile(area, path, sum string) (string, error) {
-	f, err := s.files.Adopt(area, path, sum)
-	return f.Rel, err
-}
-
-// ReadFile returns the bytes of a stored file (relative path).
-func (s *Store) ReadFile(rel string) ([]byte, error) { return s.files.Read(rel) }
-
-// TempDir is where callers stage files before PutFile/AdoptFile.
-func (s *Store) TempDir() string { return filepath.Join(s.dataDir, "tmp") }
-
-// FilesDir is the content-addressed area for attachments.
-func (s *Store) FilesDir() string { return filepath.Join(s.dataDir, "files") }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klachtd/klachtd/store/files"
 )
 
 func openTest(t *testing.T) *Store {
@@ -58,18 +60,19 @@ func TestNumbersAreGapFreePerOrganisationAndYear(t *testing.T) {
 
 func TestPermissions(t *testing.T) {
 	s := openTest(t)
-	rel, sum, size, err := s.PutFile("mail", strings.NewReader("Subject: x\r\n\r\nhi\r\n"))
+	f, err := s.Files().Put(files.Mail, strings.NewReader("Subject: x\r\n\r\nhi\r\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	rel, sum, size := f.Rel, f.Sum, f.Size
 	if size != 18 || len(sum) != 64 || !strings.HasPrefix(rel, filepath.Join("mail", sum[:2])) {
 		t.Fatalf("PutFile = %q %q %d", rel, sum, size)
 	}
 	for path, want := range map[string]os.FileMode{
 		s.DataDir():                              0o700,
 		filepath.Join(s.DataDir(), "mail"):       0o700,
-		filepath.Dir(s.Path(rel)):                0o700,
-		s.Path(rel):                              0o600,
+		filepath.Dir(s.Files().Path(rel)):                0o700,
+		s.Files().Path(rel):                              0o600,
 		filepath.Join(s.DataDir(), "klachtd.db"): 0o600,
 	} {
 		fi, err := os.Stat(path)
