@@ -71,8 +71,8 @@ func TestPermissions(t *testing.T) {
 	for path, want := range map[string]os.FileMode{
 		s.DataDir():                              0o700,
 		filepath.Join(s.DataDir(), "mail"):       0o700,
-		filepath.Dir(s.Files().Path(rel)):                0o700,
-		s.Files().Path(rel):                              0o600,
+		filepath.Dir(s.Files().Path(rel)):        0o700,
+		s.Files().Path(rel):                      0o600,
 		filepath.Join(s.DataDir(), "klachtd.db"): 0o600,
 	} {
 		fi, err := os.Stat(path)
