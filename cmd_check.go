@@ -17,6 +17,8 @@ import (
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/daemon"
 	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/imap"
+	"github.com/klachtd/klachtd/mailbox/smtp"
 	"github.com/klachtd/klachtd/oauth"
 	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/templates"
@@ -136,7 +138,7 @@ func (c *mailboxCheck) imap(ctx context.Context) bool {
 		c.fail(what, err)
 		return false
 	}
-	cl, err := mailbox.Dial(ctx, cfg)
+	cl, err := imap.Dial(ctx, cfg)
 	if err != nil {
 		c.fail(what, err)
 		return false
@@ -181,7 +183,7 @@ func (c *mailboxCheck) smtp(ctx context.Context) bool {
 		c.fail(what, err)
 		return false
 	}
-	info, err := mailbox.CheckSMTP(ctx, cfg)
+	info, err := smtp.Check(ctx, cfg)
 	if err != nil {
 		c.fail(what, err)
 		return false
@@ -228,7 +230,7 @@ func (c *mailboxCheck) plusProbe(ctx context.Context) {
 		return
 	}
 	start := time.Now()
-	if err := mailbox.Send(ctx, scfg, mb.Address, []string{to}, raw); err != nil {
+	if err := smtp.Send(ctx, scfg, mb.Address, []string{to}, raw); err != nil {
 		c.fail("plus-addressing", fmt.Errorf("the probe to %s was not accepted: %w", to, err))
 		return
 	}
@@ -237,7 +239,7 @@ func (c *mailboxCheck) plusProbe(ctx context.Context) {
 		c.fail("plus-addressing", err)
 		return
 	}
-	cl, err := mailbox.Dial(ctx, icfg)
+	cl, err := imap.Dial(ctx, icfg)
 	if err != nil {
 		c.fail("plus-addressing", err)
 		return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/klachtd/klachtd/mailbox/login"
 	"github.com/klachtd/klachtd/procedure"
 )
 
@@ -511,19 +512,11 @@ func (v *validator) serverURL(key, s, kind string) *url.URL {
 		return nil
 	}
 	u.Path = ""
-	if strings.HasSuffix(u.Scheme, "+insecure") && !isLoopback(u.Hostname()) {
+	if strings.HasSuffix(u.Scheme, "+insecure") && !login.IsLoopback(u.Hostname()) {
 		v.add(key, "%s:// sends the password unencrypted and is only for loopback test servers; use %s:// or %ss://", u.Scheme, kind, kind)
 		return nil
 	}
 	return u
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func (v *validator) mailbox(key string, r *rawMailbox, cfg *Config) *Mailbox {
@@ -750,7 +743,7 @@ func (v *validator) endpoint(key, s string, required bool) string {
 	case u.User != nil:
 		v.add(key, "no user or secret in the URL; use oauth2_client_secret_env or oauth2_client_secret_file")
 		return ""
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+	case u.Scheme == "http" && !login.IsLoopback(u.Hostname()):
 		v.add(key, "%q: http:// is only for loopback test servers; use https://", s)
 		return ""
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/klachtd/klachtd/commands"
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
-	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/token"
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
 )
@@ -330,7 +330,7 @@ func (d *Daemon) decide(tx *store.Tx, org *config.Organisation, dos *store.Dossi
 // with their own reply address.
 func (d *Daemon) queueHearing(tx *store.Tx, org *config.Organisation, dos *store.Dossier, who *mail.Address) error {
 	respondBy := org.Calendar.Before(dos.DecideBy, org.Procedure.DelayNoticeBefore).Date
-	hearing := mailbox.PlusAddress(dos.Mailbox, dos.Number, purposeHearing, d.secret)
+	hearing := token.PlusAddress(dos.Mailbox, dos.Number, token.PurposeHearing, d.secret)
 	return d.queueLetter(tx, org, dos, "hearing", letters.Person{Name: who.Name, Email: strings.ToLower(who.Address)}, &letterOptions{
 		edit:       func(l *letters.Letter) { l.RespondBy = respondBy },
 		replyTo:    hearing,

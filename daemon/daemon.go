@@ -16,7 +16,7 @@ import (
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
-	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/smtp"
 	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/templates"
 )
@@ -25,7 +25,7 @@ import (
 // with their size and left in the raw message only.
 const MaxAttachment = 50 << 20
 
-// SendFunc transmits stored bytes for a mailbox (mailbox.Send in production).
+// SendFunc transmits stored bytes for a mailbox (smtp.Send in production).
 type SendFunc func(ctx context.Context, mb *config.Mailbox, from string, rcpts []string, raw []byte) error
 
 // Daemon wires the configuration, the store and the mail edges.
@@ -165,7 +165,7 @@ func (d *Daemon) smtpSend(ctx context.Context, mb *config.Mailbox, from string, 
 	if err != nil {
 		return err
 	}
-	err = mailbox.Send(ctx, cfg, from, rcpts, raw)
+	err = smtp.Send(ctx, cfg, from, rcpts, raw)
 	d.logins.Report(mb, "smtp", err)
 	return err
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/token"
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
 )
@@ -94,7 +95,7 @@ func (d *Daemon) file(tx *store.Tx, in *incoming) (int64, error) {
 	} else if dos != nil {
 		return d.fileInDossier(tx, in, m, org, dos, "thread")
 	}
-	for _, number := range mailbox.SubjectTags(p.Subject) {
+	for _, number := range token.SubjectTags(p.Subject) {
 		dos, err := tx.Dossier(number)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
@@ -233,7 +234,7 @@ func (d *Daemon) isOwnAddress(addr string) bool {
 
 // tokenAddress finds a plus-address of the intake address among the
 // recipients (To, Cc, Delivered-To).
-func (d *Daemon) tokenAddress(in *incoming) (mailbox.Plus, bool) {
+func (d *Daemon) tokenAddress(in *incoming) (token.Plus, bool) {
 	p := in.parsed
 	var addrs []string
 	for _, a := range p.To {
@@ -244,11 +245,11 @@ func (d *Daemon) tokenAddress(in *incoming) (mailbox.Plus, bool) {
 	}
 	addrs = append(addrs, p.DeliveredTo...)
 	for _, a := range addrs {
-		if plus, ok := mailbox.ParsePlus(a, in.mailbox.Address, d.secret); ok {
+		if plus, ok := token.ParsePlus(a, in.mailbox.Address, d.secret); ok {
 			return plus, true
 		}
 	}
-	return mailbox.Plus{}, false
+	return token.Plus{}, false
 }
 
 // register opens a new dossier for a complaint, with its terms, and queues

@@ -11,6 +11,7 @@ import (
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/imap"
 	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/store/files"
 )
@@ -25,14 +26,14 @@ const idleMax = 10 * time.Minute
 // bytes (it then leaves the intake folder, like any quarantined message).
 const maxFetchAttempts = 3
 
-func (d *Daemon) dial(ctx context.Context, mb *config.Mailbox) (*mailbox.Client, error) {
+func (d *Daemon) dial(ctx context.Context, mb *config.Mailbox) (*imap.Client, error) {
 	cfg, err := d.logins.IMAPConfig(mb, d.IMAPTimeout, d.log.With("mailbox", mb.Address))
 	if err != nil {
 		return nil, err
 	}
-	c, err := mailbox.Dial(ctx, cfg)
+	c, err := imap.Dial(ctx, cfg)
 	d.logins.Report(mb, "imap", err)
-	if err != nil && (mailbox.IsRefused(err) || LoginProblem(mb, err) != "") && !d.stopping() {
+	if err != nil && (imap.IsRefused(err) || LoginProblem(mb, err) != "") && !d.stopping() {
 		// The server answers but refuses us, or the OAuth2 grant is gone:
 		// a condition once it persists.
 		detail := LoginProblem(mb, err)
@@ -125,7 +126,7 @@ func (d *Daemon) intakeSession(ctx context.Context, mb *config.Mailbox) (worked 
 // committed. One message never blocks the next: whatever goes wrong with
 // one message ends with it filed or quarantined; only a failure of the world
 // (the store, the connection) ends the step, to be tried again.
-func (d *Daemon) sync(ctx context.Context, c *mailbox.Client, mb *config.Mailbox) error {
+func (d *Daemon) sync(ctx context.Context, c *imap.Client, mb *config.Mailbox) error {
 	log := d.log.With("mailbox", mb.Address)
 	uidValidity, err := c.Select(mb.Folder)
 	if err != nil {
@@ -188,17 +189,17 @@ func (d *Daemon) sync(ctx context.Context, c *mailbox.Client, mb *config.Mailbox
 // messages are moved one by one, so that one message the server will not
 // move does not keep the others in the intake folder; it stays, filed, and
 // is tried again next time.
-func (d *Daemon) move(ctx context.Context, c *mailbox.Client, mb *config.Mailbox, uidValidity uint32, uids []uint32, folder string) error {
+func (d *Daemon) move(ctx context.Context, c *imap.Client, mb *config.Mailbox, uidValidity uint32, uids []uint32, folder string) error {
 	if len(uids) == 0 {
 		return nil
 	}
 	err := c.Move(uids, folder)
 	moved := uids
-	if err != nil && mailbox.IsRefused(err) && len(uids) > 1 {
+	if err != nil && imap.IsRefused(err) && len(uids) > 1 {
 		moved = nil
 		for _, uid := range uids {
 			if err := c.Move([]uint32{uid}, folder); err != nil {
-				if !mailbox.IsRefused(err) {
+				if !imap.IsRefused(err) {
 					return fmt.Errorf("move uid %d to %s: %w", uid, folder, err)
 				}
 				d.log.Warn("the server refuses to move a filed message; it stays in the intake folder", "mailbox", mb.Address, "uid", uid, "folder", folder, "err", err)
@@ -232,7 +233,7 @@ func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.v) }
 // whether the message was quarantined. An error means the world failed (the
 // connection, the store): nothing about the message is decided, and it is
 // tried again.
-func (d *Daemon) intakeOne(ctx context.Context, c *mailbox.Client, mb *config.Mailbox, uidValidity, uid uint32) (bool, error) {
+func (d *Daemon) intakeOne(ctx context.Context, c *imap.Client, mb *config.Mailbox, uidValidity, uid uint32) (bool, error) {
 	var attempts int
 	var lastErr string
 	if err := d.store.View(ctx, func(tx *store.Tx) error {
@@ -251,7 +252,7 @@ func (d *Daemon) intakeOne(ctx context.Context, c *mailbox.Client, mb *config.Ma
 	}
 	defer w.Abort() // nothing left behind unless committed
 	internalDate, _, err := d.fetch(c, uid, w)
-	if errors.Is(err, mailbox.ErrMessageGone) {
+	if errors.Is(err, imap.ErrMessageGone) {
 		return false, errVanished // moved away by someone else between SEARCH and FETCH
 	}
 	if fetchErr := err; fetchErr != nil {
@@ -269,7 +270,7 @@ func (d *Daemon) intakeOne(ctx context.Context, c *mailbox.Client, mb *config.Ma
 			return false, errors.Join(fmt.Errorf("fetch: %w", fetchErr), serr)
 		}
 		d.log.Warn("fetching a message failed", "mailbox", mb.Address, "uid", uid, "attempt", n, "of", maxFetchAttempts, "err", fetchErr)
-		if mailbox.IsRefused(fetchErr) {
+		if imap.IsRefused(fetchErr) {
 			return false, errSkipped // the server said no; the connection is fine
 		}
 		return false, fmt.Errorf("fetch: %w", fetchErr)
@@ -289,7 +290,7 @@ func (d *Daemon) intakeOne(ctx context.Context, c *mailbox.Client, mb *config.Ma
 
 // fetch is FetchTo with a panic (of the IMAP library on a malformed
 // response) turned into an error.
-func (d *Daemon) fetch(c *mailbox.Client, uid uint32, w io.Writer) (t time.Time, n int64, err error) {
+func (d *Daemon) fetch(c *imap.Client, uid uint32, w io.Writer) (t time.Time, n int64, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			d.log.Error("fetch panicked", "uid", uid, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/config"
-	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/imap"
+	"github.com/klachtd/klachtd/mailbox/login"
+	"github.com/klachtd/klachtd/mailbox/smtp"
 	"github.com/klachtd/klachtd/oauth"
 )
 
@@ -53,7 +55,7 @@ func (l *Logins) Source(mb *config.Mailbox) (*oauth.Source, error) {
 }
 
 // credentials returns the password or the token source of a mailbox.
-func (l *Logins) credentials(mb *config.Mailbox) (string, mailbox.TokenSource, error) {
+func (l *Logins) credentials(mb *config.Mailbox) (string, login.TokenSource, error) {
 	if mb.Auth == config.AuthOAuth2 {
 		s, err := l.Source(mb)
 		return "", s, err
@@ -63,29 +65,29 @@ func (l *Logins) credentials(mb *config.Mailbox) (string, mailbox.TokenSource, e
 }
 
 // SMTPConfig is the SMTP side of a [[mailbox]], with its credentials and CAs.
-func (l *Logins) SMTPConfig(mb *config.Mailbox) (mailbox.SMTPConfig, error) {
+func (l *Logins) SMTPConfig(mb *config.Mailbox) (smtp.Config, error) {
 	pass, tokens, err := l.credentials(mb)
 	if err != nil {
-		return mailbox.SMTPConfig{}, err
+		return smtp.Config{}, err
 	}
 	roots, err := mb.RootCAs()
 	if err != nil {
-		return mailbox.SMTPConfig{}, err
+		return smtp.Config{}, err
 	}
-	return mailbox.SMTPConfig{URL: mb.SMTP, Username: mb.Username, Password: pass, Token: tokens, RootCAs: roots, Timeout: 60 * time.Second}, nil
+	return smtp.Config{URL: mb.SMTP, Username: mb.Username, Password: pass, Token: tokens, RootCAs: roots, Timeout: 60 * time.Second}, nil
 }
 
 // IMAPConfig is the IMAP side of a [[mailbox]], with its credentials and CAs.
-func (l *Logins) IMAPConfig(mb *config.Mailbox, timeout time.Duration, log *slog.Logger) (mailbox.IMAPConfig, error) {
+func (l *Logins) IMAPConfig(mb *config.Mailbox, timeout time.Duration, log *slog.Logger) (imap.Config, error) {
 	pass, tokens, err := l.credentials(mb)
 	if err != nil {
-		return mailbox.IMAPConfig{}, err
+		return imap.Config{}, err
 	}
 	roots, err := mb.RootCAs()
 	if err != nil {
-		return mailbox.IMAPConfig{}, err
+		return imap.Config{}, err
 	}
-	return mailbox.IMAPConfig{URL: mb.IMAP, Username: mb.Username, Password: pass, Token: tokens, RootCAs: roots, Timeout: timeout, Logger: log}, nil
+	return imap.Config{URL: mb.IMAP, Username: mb.Username, Password: pass, Token: tokens, RootCAs: roots, Timeout: timeout, Logger: log}, nil
 }
 
 // LoginProblem words what a login error means for the person who has to
@@ -94,7 +96,7 @@ func (l *Logins) IMAPConfig(mb *config.Mailbox, timeout time.Duration, log *slog
 // that the server refused.
 func LoginProblem(mb *config.Mailbox, err error) string {
 	var ge *oauth.GrantError
-	var ae *mailbox.AuthError
+	var ae *login.AuthError
 	switch {
 	case errors.As(err, &ge):
 		return ge.Error()

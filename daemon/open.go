@@ -6,7 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/klachtd/klachtd/config"
-	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/token"
 	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/templates"
 )
@@ -26,7 +26,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Daemon, e
 		st.Close()
 		return nil, fmt.Errorf("templates: %w", err)
 	}
-	secret, err := mailbox.LoadSecret(cfg.DataDir)
+	secret, err := token.LoadSecret(cfg.DataDir)
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -8,14 +8,14 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/config"
-	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/smtp"
 	"github.com/klachtd/klachtd/store"
 )
 
 // Outbox retry policy. A mail whose recipient is refused for now is tried
 // again with exponential backoff from one minute, capped at one hour; it is
 // never given up. While sending through a mailbox is broken (a failure of
-// the session or the server, mailbox.SendError.Session), all its mail waits
+// the session or the server, smtp.SendError.Session), all its mail waits
 // together and the server is probed every probeBase three times, then with
 // backoff capped at probeMax, so that recovery is noticed soon.
 const (
@@ -173,9 +173,9 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 	if ctx.Err() != nil {
 		return false, false, nil // the grace period is over; nothing was decided
 	}
-	var se *mailbox.SendError
+	var se *smtp.SendError
 	if !errors.As(sendErr, &se) {
-		se = &mailbox.SendError{Session: true, Err: sendErr}
+		se = &smtp.SendError{Session: true, Err: sendErr}
 	}
 	switch {
 	case se.Session:
@@ -232,7 +232,7 @@ func (d *Daemon) send(ctx context.Context, mb *config.Mailbox, o *store.Outgoing
 	defer func() {
 		if p := recover(); p != nil {
 			d.log.Error("sending panicked", "outbox", o.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			err = &mailbox.SendError{Stage: mailbox.StageSession, Err: fmt.Errorf("panic: %v", p)}
+			err = &smtp.SendError{Stage: smtp.StageSession, Err: fmt.Errorf("panic: %v", p)}
 		}
 	}()
 	return d.Send(ctx, mb, o.EnvFrom, o.Recipients, raw)

@@ -14,11 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
+	goimap "github.com/emersion/go-imap/v2"
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/imap"
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/templates"
@@ -67,7 +68,7 @@ func (w *world) folder(name string) int {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	c, err := mailbox.Dial(context.Background(), cfg)
+	c, err := imap.Dial(context.Background(), cfg)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -680,10 +681,10 @@ func TestUnfetchableMessageIsQuarantined(t *testing.T) {
 	w.deliver(complaintFrom("klant@example.com", "Onleesbaar", "De server kan dit niet lezen."))
 	w.deliver(complaintFrom("jose@example.com", "Klacht", "Een gewone klacht."))
 	var tries atomic.Int32
-	w.srv.FailFetch = func(user string, set imap.NumSet) error {
-		if uids, ok := set.(imap.UIDSet); ok && uids.Contains(1) && user == "info@example.nl" {
+	w.srv.FailFetch = func(user string, set goimap.NumSet) error {
+		if uids, ok := set.(goimap.UIDSet); ok && uids.Contains(1) && user == "info@example.nl" {
 			tries.Add(1)
-			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeServerBug, Text: "message file is corrupt"}
+			return &goimap.Error{Type: goimap.StatusResponseTypeNo, Code: goimap.ResponseCodeServerBug, Text: "message file is corrupt"}
 		}
 		return nil
 	}

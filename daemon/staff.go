@@ -11,14 +11,8 @@ import (
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/mailbox/quote"
+	"github.com/klachtd/klachtd/mailbox/token"
 	"github.com/klachtd/klachtd/store"
-)
-
-// Token purposes (docs/spec.md "Reply addresses").
-const (
-	purposeRelay    = ""
-	purposeInternal = "intern"
-	purposeHearing  = "hoor"
 )
 
 // chooseHandler picks the handler of a new complaint: the default handler,
@@ -43,17 +37,17 @@ func mentions(text string, p config.Person) bool {
 
 // addresses returns the relay and internal reply addresses of a dossier.
 func (d *Daemon) addresses(dos *store.Dossier) (relay, internal string) {
-	return mailbox.PlusAddress(dos.Mailbox, dos.Number, purposeRelay, d.secret),
-		mailbox.PlusAddress(dos.Mailbox, dos.Number, purposeInternal, d.secret)
+	return token.PlusAddress(dos.Mailbox, dos.Number, token.PurposeRelay, d.secret),
+		token.PlusAddress(dos.Mailbox, dos.Number, token.PurposeIntern, d.secret)
 }
 
 // forbidden lists what must never reach a complainant: every token address
 // of the dossier and the tokens themselves.
 func (d *Daemon) forbidden(dos *store.Dossier) []string {
 	var out []string
-	for _, purpose := range []string{purposeRelay, purposeInternal, purposeHearing} {
-		out = append(out, mailbox.PlusAddress(dos.Mailbox, dos.Number, purpose, d.secret),
-			mailbox.Token(d.secret, dos.Number, purpose))
+	for _, purpose := range []string{token.PurposeRelay, token.PurposeIntern, token.PurposeHearing} {
+		out = append(out, token.PlusAddress(dos.Mailbox, dos.Number, purpose, d.secret),
+			token.Token(d.secret, dos.Number, purpose))
 	}
 	return out
 }
@@ -145,7 +139,7 @@ func (d *Daemon) attachments(tx *store.Tx, messageRef, limit int64) (out []draft
 // mismatched token, a non-staff sender, or a staff sender failing the
 // receiving server's authentication is filed as suspicious, the officer is
 // alerted, and the dossier does not change.
-func (d *Daemon) fileTokenMail(tx *store.Tx, in *incoming, m *store.Message, org *config.Organisation, plus mailbox.Plus) (int64, error) {
+func (d *Daemon) fileTokenMail(tx *store.Tx, in *incoming, m *store.Message, org *config.Organisation, plus token.Plus) (int64, error) {
 	p := in.parsed
 	from := ""
 	if p.From != nil {
@@ -161,7 +155,7 @@ func (d *Daemon) fileTokenMail(tx *store.Tx, in *incoming, m *store.Message, org
 	if !plus.Valid {
 		return d.suspicious(tx, org, dos, m, "the reply-address token does not match (forged or tampered)")
 	}
-	if plus.Purpose == purposeHearing {
+	if plus.Purpose == token.PurposeHearing {
 		if from != dos.Concerns {
 			return d.suspicious(tx, org, dos, m, fmt.Sprintf("hearing address used by %s instead of %s", from, dos.Concerns))
 		}
@@ -191,7 +185,7 @@ func (d *Daemon) fileTokenMail(tx *store.Tx, in *incoming, m *store.Message, org
 		}
 		return m.ID, d.applyCommands(tx, org, dos, m, from, parsed)
 	}
-	if plus.Purpose == purposeInternal {
+	if plus.Purpose == token.PurposeIntern {
 		m.Kind = store.KindNote
 		m.Direction = store.DirectionInternal
 		if err := d.insertWithAttachments(tx, m, p); err != nil {
@@ -251,7 +245,7 @@ func (d *Daemon) relay(tx *store.Tx, org *config.Organisation, dos *store.Dossie
 
 // stripTags removes our own subject tags and leading Re:/Fw: from a subject.
 func stripTags(s string) string {
-	s = mailbox.TagPattern.ReplaceAllString(s, "")
+	s = token.TagPattern.ReplaceAllString(s, "")
 	for {
 		t := strings.TrimSpace(s)
 		low := strings.ToLower(t)

@@ -15,7 +15,8 @@ import (
 
 	"github.com/klachtd/klachtd/config"
 	kdaemon "github.com/klachtd/klachtd/daemon"
-	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/imap"
+	"github.com/klachtd/klachtd/mailbox/smtp"
 	"github.com/klachtd/klachtd/oauth/oauthtest"
 )
 
@@ -508,7 +509,7 @@ func loginWithMechanism(ctx context.Context, e *env, mech string) error {
 		return err
 	}
 	icfg.Mechanism = mech
-	c, err := mailbox.Dial(ctx, icfg)
+	c, err := imap.Dial(ctx, icfg)
 	if err != nil {
 		return fmt.Errorf("imap with %s: %w", mech, err)
 	}
@@ -520,7 +521,7 @@ func loginWithMechanism(ctx context.Context, e *env, mech string) error {
 	scfg.Mechanism = mech
 	// Postfix logs the SASL method with a message, so send one.
 	raw := plainMail{From: intake, To: complainant, Subject: "login with " + mech, MessageID: newMessageID("mech"), Body: "test"}.bytes()
-	if err := mailbox.Send(ctx, scfg, intake, []string{complainant}, raw); err != nil {
+	if err := smtp.Send(ctx, scfg, intake, []string{complainant}, raw); err != nil {
 		return fmt.Errorf("smtp with %s: %w", mech, err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package mailbox
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -551,20 +552,13 @@ func (ps *parser) readText(r io.Reader, cs string, readErr error, num string) st
 		if unknown {
 			ps.p.problemf("unknown charset %s in part %s: decoded as windows-1252", cs, num)
 		} else {
-			ps.p.problemf("invalid %s in part %s: decoded as windows-1252", orDefault(cs, "utf-8"), num)
+			ps.p.problemf("invalid %s in part %s: decoded as windows-1252", cmp.Or(cs, "utf-8"), num)
 		}
 	} else if unknown {
 		ps.p.problemf("unknown charset %s in part %s: kept raw bytes", cs, num)
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\r", "\n")
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // toUTF8 decodes s as windows-1252, the usual truth behind mislabelled mail.

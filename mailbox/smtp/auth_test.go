@@ -1,4 +1,4 @@
-package mailbox
+package smtp
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// fakeTokens is a TokenSource that hands out tokens in order: Token the
+// fakeTokens is a login.TokenSource that hands out tokens in order: Token the
 // first, each Refresh the next.
 type fakeTokens struct {
 	mu        sync.Mutex
@@ -125,7 +125,7 @@ func TestSendWithToken(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			u, rec := startTokenSMTP(t, "good")
 			src := &fakeTokens{tokens: tt.tokens, err: tt.refresh}
-			cfg := SMTPConfig{URL: u, Username: "info@example.nl", Token: src, Timeout: 5 * time.Second}
+			cfg := Config{URL: u, Username: "info@example.nl", Token: src, Timeout: 5 * time.Second}
 			err := Send(context.Background(), cfg, "info@example.nl", []string{"klant@example.com"}, raw)
 			if src.refreshes != tt.refreshes {
 				t.Errorf("%d refreshes, want %d", src.refreshes, tt.refreshes)
@@ -155,7 +155,7 @@ func TestSendWithToken(t *testing.T) {
 
 func TestSendWithTokenNoMechanism(t *testing.T) {
 	u, _, _ := startSMTP(t, "plain") // offers PLAIN only
-	cfg := SMTPConfig{URL: u, Username: "info@example.nl", Token: &fakeTokens{tokens: []string{"x"}}, Timeout: 5 * time.Second}
+	cfg := Config{URL: u, Username: "info@example.nl", Token: &fakeTokens{tokens: []string{"x"}}, Timeout: 5 * time.Second}
 	err := Send(context.Background(), cfg, "info@example.nl", []string{"klant@example.com"}, []byte("x\r\n"))
 	if err == nil || !strings.Contains(err.Error(), "the server offers neither XOAUTH2 nor OAUTHBEARER") {
 		t.Errorf("Send = %v", err)

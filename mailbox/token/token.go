@@ -1,4 +1,8 @@
-package mailbox
+// Package token addresses a dossier in mail: the reply addresses with an
+// HMAC token that route staff replies without trusting the subject
+// (docs/spec.md "Reply addresses"), the secret that keys them, and the
+// [KL-2026-0001] tag in subjects (docs/spec.md "Number and tag").
+package token
 
 import (
 	"crypto/hmac"
@@ -14,10 +18,10 @@ import (
 	"strings"
 )
 
-// Reply-address tokens (docs/spec.md "Reply addresses"): staff notifications carry
-// plus-addresses of the intake mailbox whose detail part names the dossier and
-// an HMAC over the number, so that a reply can be routed without trusting the
-// subject, and a forged address can be recognised.
+// Staff notifications carry plus-addresses of the intake mailbox whose
+// detail part names the dossier and an HMAC over the number, so that a reply
+// can be routed without trusting the subject, and a forged address can be
+// recognised.
 
 // Token purposes. The relay purpose is the empty string.
 const (

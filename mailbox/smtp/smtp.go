@@ -1,6 +1,11 @@
-package mailbox
+// Package smtp sends the stored bytes of outgoing mail through the
+// organisation's submission server (go-smtp) and classifies a failure by
+// its stage, its RFC 5321 reply code and its RFC 3463 enhanced code:
+// broken session, permanent for this message, or temporary.
+package smtp
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -15,21 +20,22 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/klachtd/klachtd/mailbox/bearer"
+	"github.com/klachtd/klachtd/mailbox/login"
 )
 
-// SMTPConfig says how to reach the submission server.
+// Config says how to reach the submission server.
 //
 // Schemes: smtp:// (STARTTLS mandatory, default port 587), smtps:// (implicit
 // TLS, default port 465), smtp+insecure:// (no TLS, for loopback tests;
 // default port 25).
-type SMTPConfig struct {
+type Config struct {
 	URL      *url.URL
 	Username string
 	Password string
 	// Token, when set, authenticates with an OAuth2 access token (XOAUTH2
 	// or OAUTHBEARER, whichever the server offers; Mechanism forces one)
 	// instead of the password.
-	Token     TokenSource
+	Token     login.TokenSource
 	Mechanism string
 	RootCAs   *x509.CertPool // trusted in addition to the system roots
 	Timeout   time.Duration  // per command; default 60s
@@ -45,14 +51,14 @@ const defaultSMTPTimeout = 60 * time.Second
 // RET=HDRS) when the server offers DSN, and gives up when ctx ends. If any
 // recipient is refused, nothing is sent. Every error is a *SendError that
 // says whether the session, the recipient or the message is at fault.
-func Send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw []byte) error {
+func Send(ctx context.Context, cfg Config, from string, rcpts []string, raw []byte) error {
 	if err := send(ctx, cfg, from, rcpts, raw); err != nil {
 		return classify(ctx, err)
 	}
 	return nil
 }
 
-func send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw []byte) error {
+func send(ctx context.Context, cfg Config, from string, rcpts []string, raw []byte) error {
 	if len(rcpts) == 0 {
 		return errors.New("no recipients")
 	}
@@ -89,7 +95,7 @@ func send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw 
 
 // connect dials the server of cfg, does TLS as its scheme says and
 // authenticates. done closes everything; call it when finished.
-func connect(ctx context.Context, cfg SMTPConfig) (*smtp.Client, func(), error) {
+func connect(ctx context.Context, cfg Config) (*smtp.Client, func(), error) {
 	c, done, err := dialSMTP(ctx, cfg)
 	if err != nil || cfg.Username == "" {
 		return c, done, err
@@ -101,7 +107,7 @@ func connect(ctx context.Context, cfg SMTPConfig) (*smtp.Client, func(), error) 
 		}
 		done()
 		if smtpRefused(err) {
-			return nil, nil, &AuthError{Protocol: "smtp", Mechanism: sasl.Plain, Username: cfg.Username, Err: err}
+			return nil, nil, &login.AuthError{Protocol: "smtp", Mechanism: sasl.Plain, Username: cfg.Username, Err: err}
 		}
 		return nil, nil, fmt.Errorf("auth: %w", err)
 	}
@@ -111,7 +117,7 @@ func connect(ctx context.Context, cfg SMTPConfig) (*smtp.Client, func(), error) 
 		done()
 		return nil, nil, fmt.Errorf("auth: %w", err)
 	}
-	err = tokenLogin(ctx, cfg.Token, "smtp", mech, cfg.Username, cfg.URL.Hostname(), cfg.URL.Port(), smtpRefused,
+	err = login.TokenLogin(ctx, cfg.Token, "smtp", mech, cfg.Username, cfg.URL.Hostname(), cfg.URL.Port(), smtpRefused,
 		func(attempt int, sc *bearer.Client) error {
 			if attempt > 1 {
 				// go-smtp ends a failed AUTH with "*", which Postfix takes
@@ -134,7 +140,7 @@ func connect(ctx context.Context, cfg SMTPConfig) (*smtp.Client, func(), error) 
 
 // dialSMTP connects to the server of cfg, does TLS as its scheme says and
 // greets it; it refuses a connection that would authenticate without TLS.
-func dialSMTP(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(), err error) {
+func dialSMTP(ctx context.Context, cfg Config) (c *smtp.Client, done func(), err error) {
 	if cfg.URL == nil {
 		return nil, nil, errors.New("no server URL")
 	}
@@ -146,11 +152,11 @@ func dialSMTP(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(),
 	var implicitTLS, startTLS bool
 	switch cfg.URL.Scheme {
 	case "smtp":
-		startTLS, port = true, orDefault(port, "587")
+		startTLS, port = true, cmp.Or(port, "587")
 	case "smtps":
-		implicitTLS, port = true, orDefault(port, "465")
+		implicitTLS, port = true, cmp.Or(port, "465")
 	case "smtp+insecure":
-		port = orDefault(port, "25")
+		port = cmp.Or(port, "25")
 	default:
 		return nil, nil, fmt.Errorf("unsupported scheme %q: want smtp, smtps or smtp+insecure", cfg.URL.Scheme)
 	}
@@ -177,7 +183,7 @@ func dialSMTP(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(),
 		return nil, nil, err
 	}
 
-	tlsCfg := tlsConfig(host, cfg.RootCAs)
+	tlsCfg := login.TLSConfig(host, cfg.RootCAs)
 	if implicitTLS {
 		tc := tls.Client(conn, tlsCfg)
 		hctx, cancel := context.WithTimeout(ctx, timeout)
@@ -217,9 +223,9 @@ func dialSMTP(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(),
 	return c, done, nil
 }
 
-// CheckSMTP connects and authenticates as Send would, sends nothing, and
+// Check connects and authenticates as Send would, sends nothing, and
 // describes what it found (for `klachtd check`).
-func CheckSMTP(ctx context.Context, cfg SMTPConfig) (string, error) {
+func Check(ctx context.Context, cfg Config) (string, error) {
 	c, done, err := connect(ctx, cfg)
 	if err != nil {
 		return "", err
@@ -261,4 +267,12 @@ func newSMTPClientStartTLS(conn net.Conn, cfg *tls.Config, timeout time.Duration
 	}
 	c.CommandTimeout, c.SubmissionTimeout = timeout, timeout
 	return c, nil
+}
+
+// smtpRefused reports whether err is the server's refusal of AUTH (RFC
+// 4954 §6: 535 authentication credentials invalid, 534 mechanism too
+// weak, 530 authentication required), not a temporary 454.
+func smtpRefused(err error) bool {
+	var se *smtp.SMTPError
+	return errors.As(err, &se) && (se.Code == 535 || se.Code == 534 || se.Code == 530)
 }

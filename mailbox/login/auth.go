@@ -1,13 +1,9 @@
-package mailbox
+package login
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
-
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-smtp"
 
 	"github.com/klachtd/klachtd/mailbox/bearer"
 )
@@ -50,23 +46,6 @@ func (e *AuthError) OAuth2() bool {
 	return e.Mechanism == bearer.XOAuth2 || e.Mechanism == bearer.OAuthBearer
 }
 
-// imapRefused reports whether err is the server's refusal of a LOGIN or
-// AUTHENTICATE (a NO, RFC 3501 §6.2.2). A NO [UNAVAILABLE] (RFC 5530) is
-// the server's own trouble, such as an unreachable token checker, and not
-// a refusal.
-func imapRefused(err error) bool {
-	var ie *imap.Error
-	return errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo && ie.Code != imap.ResponseCodeUnavailable
-}
-
-// smtpRefused reports whether err is the server's refusal of AUTH (RFC
-// 4954 §6: 535 authentication credentials invalid, 534 mechanism too
-// weak, 530 authentication required), not a temporary 454.
-func smtpRefused(err error) bool {
-	var se *smtp.SMTPError
-	return errors.As(err, &se) && (se.Code == 535 || se.Code == 534 || se.Code == 530)
-}
-
 // bearerClient builds the SASL client for mech.
 func bearerClient(mech, user, token, host, port string) *bearer.Client {
 	if mech == bearer.OAuthBearer {
@@ -76,13 +55,13 @@ func bearerClient(mech, user, token, host, port string) *bearer.Client {
 	return bearer.NewXOAuth2(user, token)
 }
 
-// tokenLogin logs in with an access token through try, which runs one
+// TokenLogin logs in with an access token through try, which runs one
 // SASL exchange (attempt 1) or, after the server refused the token and it
 // was refreshed, another one (attempt 2; try may need a new connection,
 // as an SMTP server may hang up after a failed AUTH). A second refusal is
 // an *AuthError: the token may have been revoked early or the clock be
 // off, but a fresh token that is refused means the grant is not enough.
-func tokenLogin(ctx context.Context, src TokenSource, protocol, mech, user, host, port string,
+func TokenLogin(ctx context.Context, src TokenSource, protocol, mech, user, host, port string,
 	refused func(error) bool, try func(attempt int, c *bearer.Client) error, logRefresh func()) error {
 	tok, err := src.Token(ctx)
 	if err != nil {

@@ -1,6 +1,12 @@
-package mailbox
+// Package imap is the intake client: it logs in to the organisation's
+// mailbox (go-imap v2), lists and streams new messages, waits in IDLE, and
+// moves what is filed to the processed or quarantine folder. Every command
+// runs under a deadline, so a server that stops answering costs a
+// reconnect, never a stuck intake.
+package imap
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -22,22 +28,23 @@ import (
 	"github.com/emersion/go-message/charset"
 
 	"github.com/klachtd/klachtd/mailbox/bearer"
+	"github.com/klachtd/klachtd/mailbox/login"
 )
 
-// IMAPConfig says how to reach the intake mailbox.
+// Config says how to reach the intake mailbox.
 //
 // Schemes: imaps:// (implicit TLS, default port 993), imap:// (STARTTLS when
 // the server offers it; without it, login is refused unless the host is
 // loopback; default port 143), imap+insecure:// (no TLS, for loopback tests).
 // Certificates are always verified; RootCAs adds trusted roots.
-type IMAPConfig struct {
+type Config struct {
 	URL      *url.URL
 	Username string
 	Password string
 	// Token, when set, logs in with an OAuth2 access token (XOAUTH2 or
 	// OAUTHBEARER, whichever the server offers; Mechanism forces one)
 	// instead of the password.
-	Token     TokenSource
+	Token     login.TokenSource
 	Mechanism string
 	RootCAs   *x509.CertPool
 	Timeout   time.Duration // per command; default 60s
@@ -147,7 +154,7 @@ func (c *Client) doTouch(ctx context.Context, name string, f func(touch func()) 
 }
 
 // Dial connects to the server and logs in.
-func Dial(ctx context.Context, cfg IMAPConfig) (*Client, error) {
+func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.URL == nil {
 		return nil, errors.New("imap: no server URL")
 	}
@@ -158,9 +165,9 @@ func Dial(ctx context.Context, cfg IMAPConfig) (*Client, error) {
 	port := cfg.URL.Port()
 	switch cfg.URL.Scheme {
 	case "imaps":
-		port = orDefault(port, "993")
+		port = cmp.Or(port, "993")
 	case "imap", "imap+insecure":
-		port = orDefault(port, "143")
+		port = cmp.Or(port, "143")
 	default:
 		return nil, fmt.Errorf("imap: unsupported scheme %q: want imaps, imap or imap+insecure", cfg.URL.Scheme)
 	}
@@ -177,7 +184,7 @@ func Dial(ctx context.Context, cfg IMAPConfig) (*Client, error) {
 		cl.log = slog.New(slog.DiscardHandler)
 	}
 	cl.log = cl.log.With("imap", addr)
-	tlsCfg := tlsConfig(host, cfg.RootCAs)
+	tlsCfg := login.TLSConfig(host, cfg.RootCAs)
 	opts := &imapclient.Options{
 		TLSConfig:   tlsCfg,
 		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
@@ -245,7 +252,7 @@ func Dial(ctx context.Context, cfg IMAPConfig) (*Client, error) {
 				conn.Close()
 				return nil, err
 			}
-		} else if isLoopback(host) {
+		} else if login.IsLoopback(host) {
 			cl.log.Warn("imap server offers no STARTTLS; logging in without TLS on loopback")
 			ic = probe
 		} else {
@@ -273,11 +280,11 @@ func Dial(ctx context.Context, cfg IMAPConfig) (*Client, error) {
 }
 
 // login authenticates with the password (LOGIN) or with an access token.
-func (c *Client) login(ctx context.Context, cfg IMAPConfig, host, port string) error {
+func (c *Client) login(ctx context.Context, cfg Config, host, port string) error {
 	if cfg.Token == nil {
 		err := c.do(ctx, "LOGIN", func() error { return c.c.Login(cfg.Username, cfg.Password).Wait() })
 		if imapRefused(err) {
-			return &AuthError{Protocol: "imap", Mechanism: "LOGIN", Username: cfg.Username, Err: err}
+			return &login.AuthError{Protocol: "imap", Mechanism: "LOGIN", Username: cfg.Username, Err: err}
 		}
 		return err
 	}
@@ -292,7 +299,7 @@ func (c *Client) login(ctx context.Context, cfg IMAPConfig, host, port string) e
 	if err != nil {
 		return fmt.Errorf("imap: %w", err)
 	}
-	return tokenLogin(ctx, cfg.Token, "imap", mech, cfg.Username, host, port, imapRefused,
+	return login.TokenLogin(ctx, cfg.Token, "imap", mech, cfg.Username, host, port, imapRefused,
 		func(_ int, sc *bearer.Client) error {
 			sc.SetErrorResponse([]byte{0x01})
 			return c.do(ctx, "AUTHENTICATE "+mech, func() error { return c.c.Authenticate(sc) })
@@ -671,4 +678,13 @@ func (c *Client) Close() error {
 // on purpose or by the server after LOGOUT.
 func isClosedErr(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)
+}
+
+// imapRefused reports whether err is the server's refusal of a LOGIN or
+// AUTHENTICATE (a NO, RFC 3501 §6.2.2). A NO [UNAVAILABLE] (RFC 5530) is
+// the server's own trouble, such as an unreachable token checker, and not
+// a refusal.
+func imapRefused(err error) bool {
+	var ie *imap.Error
+	return errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo && ie.Code != imap.ResponseCodeUnavailable
 }

@@ -1,4 +1,9 @@
-package mailbox
+// Package login is how klachtd logs in to a mail server, for IMAP and SMTP
+// alike: TLS that verifies the server against the system roots and the
+// configured CAs (verification is never switched off), plain text only on
+// loopback, and an OAuth2 access token that is refreshed once when the
+// server refuses it.
+package login
 
 import (
 	"crypto/tls"
@@ -8,10 +13,10 @@ import (
 	"net"
 )
 
-// tlsConfig returns a client configuration for host that verifies the
+// TLSConfig returns a client configuration for host that verifies the
 // server certificate against the system roots and, in addition, the roots in
 // extra. Verification is never switched off.
-func tlsConfig(host string, extra *x509.CertPool) *tls.Config {
+func TLSConfig(host string, extra *x509.CertPool) *tls.Config {
 	cfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 	if extra == nil {
 		return cfg
@@ -42,8 +47,8 @@ func tlsConfig(host string, extra *x509.CertPool) *tls.Config {
 	return cfg
 }
 
-// isLoopback reports whether host names the local machine.
-func isLoopback(host string) bool {
+// IsLoopback reports whether host names the local machine.
+func IsLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}

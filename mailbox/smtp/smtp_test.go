@@ -1,4 +1,4 @@
-package mailbox
+package smtp
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/mail"
 	"net/url"
 	"strings"
 	"sync"
@@ -15,6 +16,9 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/mailbox/login"
 )
 
 // smtpRecorder is an in-process go-smtp backend that records what it gets.
@@ -117,7 +121,7 @@ func startSMTP(t *testing.T, mode string) (*url.URL, *smtpRecorder, *tls.Config)
 }
 
 func TestSendExactBytes(t *testing.T) {
-	raw, err := Compose(testOutgoing())
+	raw, err := mailbox.Compose(testOutgoing())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +130,7 @@ func TestSendExactBytes(t *testing.T) {
 	for _, mode := range []string{"plain", "starttls", "tls"} {
 		t.Run(mode, func(t *testing.T) {
 			u, rec, clientTLS := startSMTP(t, mode)
-			cfg := SMTPConfig{URL: u, Username: "info@example.nl", Password: "secret",
+			cfg := Config{URL: u, Username: "info@example.nl", Password: "secret",
 				RootCAs: clientTLS.RootCAs, Timeout: 5 * time.Second, HeloName: "klachtd.example.nl"}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -161,38 +165,38 @@ func TestSendErrors(t *testing.T) {
 	plainURL, _, _ := startSMTP(t, "plain")
 	tests := []struct {
 		name      string
-		cfg       func() SMTPConfig
+		cfg       func() Config
 		rcpt      string
 		session   bool // the server or our account is at fault: keep everything queued
 		permanent bool // this letter can never be sent by email: to the post
 		code      int
 		stage     string
-		auth      bool // an *AuthError: the session's failure, never the letter's
+		auth      bool // an *login.AuthError: the session's failure, never the letter's
 	}{
 		{name: "permanent rcpt failure", rcpt: "perm@example.com", permanent: true, code: 550, stage: StageRcpt,
-			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL} }},
+			cfg: func() Config { return Config{URL: plainURL} }},
 		{name: "temporary rcpt failure", rcpt: "temp@example.com", code: 450, stage: StageRcpt,
-			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL} }},
+			cfg: func() Config { return Config{URL: plainURL} }},
 		{name: "server trouble at rcpt", rcpt: "sys@example.com", session: true, code: 451, stage: StageRcpt,
-			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL} }},
+			cfg: func() Config { return Config{URL: plainURL} }},
 		// RFC 4954 §6: 535 5.7.8 is about our credentials, not the letter.
 		{name: "wrong password", rcpt: "x@example.com", session: true, code: 535, stage: StageSession, auth: true,
-			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL, Username: "info@example.nl", Password: "wrong"} }},
+			cfg: func() Config { return Config{URL: plainURL, Username: "info@example.nl", Password: "wrong"} }},
 		{name: "starttls required but not offered", rcpt: "x@example.com", session: true, stage: StageSession,
-			cfg: func() SMTPConfig {
+			cfg: func() Config {
 				u := *plainURL
 				u.Scheme = "smtp"
-				return SMTPConfig{URL: &u}
+				return Config{URL: &u}
 			}},
 		{name: "untrusted certificate", rcpt: "x@example.com", session: true, stage: StageSession,
-			cfg: func() SMTPConfig {
+			cfg: func() Config {
 				u, _, _ := startSMTP(t, "tls")
-				return SMTPConfig{URL: u}
+				return Config{URL: u}
 			}},
 		{name: "bad scheme", rcpt: "x@example.com", session: true, stage: StageSession,
-			cfg: func() SMTPConfig { return SMTPConfig{URL: &url.URL{Scheme: "http", Host: "127.0.0.1:1"}} }},
+			cfg: func() Config { return Config{URL: &url.URL{Scheme: "http", Host: "127.0.0.1:1"}} }},
 		{name: "connection refused", rcpt: "x@example.com", session: true, stage: StageSession,
-			cfg: func() SMTPConfig { return SMTPConfig{URL: &url.URL{Scheme: "smtp+insecure", Host: "127.0.0.1:1"}} }},
+			cfg: func() Config { return Config{URL: &url.URL{Scheme: "smtp+insecure", Host: "127.0.0.1:1"}} }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,9 +210,9 @@ func TestSendErrors(t *testing.T) {
 			if se.Session != tt.session || se.Permanent != tt.permanent || se.Code != tt.code || se.Stage != tt.stage {
 				t.Errorf("SendError = %+v (%v), want Session %v Permanent %v Code %d Stage %s", se, err, tt.session, tt.permanent, tt.code, tt.stage)
 			}
-			var ae *AuthError
+			var ae *login.AuthError
 			if errors.As(err, &ae) != tt.auth {
-				t.Errorf("Send = %v: *AuthError %v, want %v", err, !tt.auth, tt.auth)
+				t.Errorf("Send = %v: *login.AuthError %v, want %v", err, !tt.auth, tt.auth)
 			}
 		})
 	}
@@ -330,7 +334,7 @@ func TestSendRespectsContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err = Send(ctx, SMTPConfig{URL: &url.URL{Scheme: "smtp+insecure", Host: ln.Addr().String()}, Timeout: time.Minute},
+	err = Send(ctx, Config{URL: &url.URL{Scheme: "smtp+insecure", Host: ln.Addr().String()}, Timeout: time.Minute},
 		"info@example.nl", []string{"x@example.com"}, []byte("x\r\n"))
 	if err == nil {
 		t.Fatal("Send to a silent server succeeded")
@@ -356,24 +360,48 @@ func TestCheckSMTP(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
 			u, rec, clientTLS := startSMTP(t, tt.mode)
-			cfg := SMTPConfig{URL: u, Username: "info@example.nl", Password: "secret",
+			cfg := Config{URL: u, Username: "info@example.nl", Password: "secret",
 				RootCAs: clientTLS.RootCAs, Timeout: 5 * time.Second}
-			got, err := CheckSMTP(context.Background(), cfg)
+			got, err := Check(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !strings.HasPrefix(got, tt.want) {
-				t.Errorf("CheckSMTP = %q, want prefix %q", got, tt.want)
+				t.Errorf("Check = %q, want prefix %q", got, tt.want)
 			}
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
 			if rec.data != nil || rec.from != "" {
-				t.Error("CheckSMTP started a mail transaction")
+				t.Error("Check started a mail transaction")
 			}
 			cfg.Password = "wrong"
-			if _, err := CheckSMTP(context.Background(), cfg); err == nil {
-				t.Error("CheckSMTP with a wrong password succeeded")
+			if _, err := Check(context.Background(), cfg); err == nil {
+				t.Error("Check with a wrong password succeeded")
 			}
 		})
+	}
+}
+
+// testOutgoing is a letter with everything a letter has (as in
+// mailbox/compose_test.go).
+func testOutgoing() mailbox.Outgoing {
+	return mailbox.Outgoing{
+		From:          &mail.Address{Name: "Klachtenbalie Acme", Address: "info@example.nl"},
+		To:            []*mail.Address{{Name: "José Müller", Address: "jose@example.com"}},
+		Cc:            []*mail.Address{{Address: "piet@example.nl"}},
+		ReplyTo:       &mail.Address{Address: "info@example.nl"},
+		Subject:       "[KL-2026-0001] Ontvangstbevestiging van uw klacht – “factuur” €",
+		MessageID:     "KL-2026-0001.ack.1@example.nl",
+		InReplyTo:     "cp1252-1@mail.example.com",
+		References:    []string{"root@example.com", "cp1252-1@mail.example.com"},
+		AutoSubmitted: "auto-replied",
+		Date:          time.Date(2026, 11, 2, 10, 20, 0, 0, time.FixedZone("CET", 3600)),
+		Text:          "Geachte heer Müller,\n\nWij hebben uw klacht ontvangen.\n",
+		HTML:          "<p>Geachte heer Müller,</p><p>Wij hebben uw klacht ontvangen.</p>",
+		Attachments: []mailbox.OutAttachment{{
+			Filename: "ontvangstbevestiging KL-2026-0001.pdf", ContentType: "application/pdf",
+			Data: []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\nfake pdf\n%%EOF\n"),
+		}},
+		Headers: map[string]string{"X-Klachtd-Dossier": "KL-2026-0001", "X-Klachtd-Letter": "acknowledgement"},
 	}
 }
