@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/daemon"
+	"github.com/klachtd/klachtd/dossier"
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
 )
@@ -74,7 +75,7 @@ func toJSON(d *store.Dossier, now time.Time, toPost []string) dossierJSON {
 		Verdict:        d.Verdict,
 		ClosedAt:       timePtr(d.ClosedAt),
 		MergedInto:     d.MergedInto,
-		Overdue:        daemon.Overdue(d, now),
+		Overdue:        dossier.Overdue(d, now),
 		ToPost:         nonNil(toPost),
 	}
 }
@@ -197,7 +198,7 @@ func printRegister(w io.Writer, ds []*store.Dossier, toPost map[int64][]string, 
 	overdue := 0
 	for _, d := range ds {
 		status := d.Status
-		if daemon.Overdue(d, now) {
+		if dossier.Overdue(d, now) {
 			status += " OVERDUE"
 			overdue++
 		}

@@ -1,6 +1,9 @@
-// Package daemon holds klachtd's long-running loops and the filing logic:
-// intake (IMAP → store), the outbox sender (store → SMTP) and the scheduler
-// of procedure terms. See docs/architecture.md for who owns what.
+// Package daemon holds klachtd's long-running loops: one intake loop per
+// mailbox (IMAP → filing), the outbox sender (render step → SMTP) and the
+// scheduler of the procedure's notices, with their shutdown, backoff and
+// the lasting failures (conditions) they run into. What a message or a
+// term means is decided in packages filing and dossier; docs/architecture.md
+// says who owns what.
 package daemon
 
 import (
@@ -15,8 +18,11 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/dossier"
+	"github.com/klachtd/klachtd/filing"
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox/smtp"
+	"github.com/klachtd/klachtd/outbox"
 	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/templates"
 )
@@ -42,7 +48,7 @@ type Daemon struct {
 	Send SendFunc
 	// Render renders a letter or notice (letters.Render); replaceable in
 	// tests. A panic in it is an error of that one mail.
-	Render RenderFunc
+	Render outbox.RenderFunc
 	// IMAPTimeout bounds every IMAP command.
 	IMAPTimeout time.Duration
 	// ShutdownGrace is how long in-flight work may go on after the stop
@@ -52,9 +58,11 @@ type Daemon struct {
 	// started and when shutdown begins (sd_notify READY=1, STOPPING=1).
 	OnReady, OnStopping func()
 
+	rules      *dossier.Rules
+	filer      *filing.Filer
 	logins     *Logins
-	crashAt    string          // fault injection for tests: KLACHTD_CRASH_AT
-	fileHook   func(*incoming) // tests: called inside the filing transaction
+	crashAt    string                 // fault injection for tests: KLACHTD_CRASH_AT
+	fileHook   func(*filing.Incoming) // tests: called inside the filing transaction
 	kickOutbox chan struct{}
 	kickSched  chan struct{}
 	// stop is done when the daemon is to stop taking new work (the signal
@@ -81,10 +89,17 @@ func New(cfg *config.Config, st *store.Store, tpl *templates.Set, secret []byte,
 		kickOutbox:    make(chan struct{}, 1),
 		kickSched:     make(chan struct{}, 1),
 	}
+	d.rules = &dossier.Rules{Cfg: cfg, Secret: secret, Now: func() time.Time { return d.Now() }, Log: log}
+	d.filer = &filing.Filer{Rules: d.rules}
 	d.Send = d.smtpSend
 	st.OnOutbox = func() { kick(d.kickOutbox) }
 	st.OnSchedule = func() { kick(d.kickSched) }
 	return d
+}
+
+// renderer is the render step with the daemon's templates and renderer.
+func (d *Daemon) renderer() *outbox.Renderer {
+	return &outbox.Renderer{Store: d.store, Templates: d.templates, RenderFunc: d.Render, Now: d.Now, Log: d.log}
 }
 
 func kick(c chan struct{}) {
@@ -223,7 +238,7 @@ func (d *Daemon) startup(ctx context.Context) error {
 			return err
 		}
 		for _, c := range conds {
-			if kind, addr := splitKey(c.Key); kind == "smtp" {
+			if kind, addr := c.Split(); kind == "smtp" {
 				if err := tx.RetryNow(addr, d.Now()); err != nil {
 					return err
 				}
@@ -335,18 +350,3 @@ func (b *backoffer) Next() time.Duration {
 
 // Reset starts the waits again from the minimum.
 func (b *backoffer) Reset() { b.n = 0 }
-
-// organisation returns the organisation of a mailbox.
-func (d *Daemon) organisation(mb *config.Mailbox) *config.Organisation {
-	return d.cfg.Organisation(mb.Organisation)
-}
-
-// mailboxFor returns the mailbox config with the given intake address.
-func (d *Daemon) mailboxFor(address string) *config.Mailbox {
-	for _, mb := range d.cfg.Mailboxes {
-		if mb.Address == address {
-			return mb
-		}
-	}
-	return nil
-}

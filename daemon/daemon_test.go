@@ -222,7 +222,7 @@ func TestStaffRelayNotesAndCommands(t *testing.T) {
 		t.Fatalf("handler got %d mails", len(notes))
 	}
 	n := notes[0]
-	relay, internal := w.d.addresses(dos)
+	relay, internal := w.d.rules.Addresses(dos)
 	if len(n.ReplyTo) != 1 || n.ReplyTo[0].Address != relay {
 		t.Fatalf("notification Reply-To = %v, want %s", n.ReplyTo, relay)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/filing"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/mailbox/imap"
 	"github.com/klachtd/klachtd/store"
@@ -284,7 +285,7 @@ func (d *Daemon) intakeOne(ctx context.Context, c *imap.Client, mb *config.Mailb
 	if internalDate.IsZero() {
 		internalDate = d.Now()
 	}
-	in := &incoming{mailbox: mb, rawPath: raw.Rel, sha256: raw.Sum, size: raw.Size, receivedAt: internalDate}
+	in := &filing.Incoming{Mailbox: mb, RawPath: raw.Rel, SHA256: raw.Sum, Size: raw.Size, ReceivedAt: internalDate}
 	return d.fileFetched(ctx, in, uidValidity, uid)
 }
 
@@ -304,9 +305,9 @@ func (d *Daemon) fetch(c *imap.Client, uid uint32, w io.Writer) (t time.Time, n 
 // here on nothing about the message may stop the intake: a parse failure, a
 // filing error or a panic quarantines it. Only a failure of the store is
 // returned, and then nothing was decided.
-func (d *Daemon) fileFetched(ctx context.Context, in *incoming, uidValidity, uid uint32) (quarantined bool, err error) {
-	mb := in.mailbox
-	raw, err := os.Open(d.store.Files().Path(in.rawPath))
+func (d *Daemon) fileFetched(ctx context.Context, in *filing.Incoming, uidValidity, uid uint32) (quarantined bool, err error) {
+	mb := in.Mailbox
+	raw, err := os.Open(d.store.Files().Path(in.RawPath))
 	if err != nil {
 		return false, fmt.Errorf("open fetched message: %w", err)
 	}
@@ -315,14 +316,14 @@ func (d *Daemon) fileFetched(ctx context.Context, in *incoming, uidValidity, uid
 		defer func() {
 			if p := recover(); p != nil {
 				d.log.Error("parsing a message panicked", "mailbox", mb.Address, "uid", uid, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				in.parsed, cause = nil, &panicError{p}
+				in.Parsed, cause = nil, &panicError{p}
 			}
 		}()
-		in.parsed, cause = mailbox.ParseInto(raw, d.store.Files(), MaxAttachment)
+		in.Parsed, cause = mailbox.ParseInto(raw, d.store.Files(), MaxAttachment)
 	}()
 	raw.Close()
 	if cause != nil {
-		in.parsed = nil
+		in.Parsed = nil
 		return true, d.quarantine(ctx, in, uidValidity, uid, fmt.Errorf("could not be parsed: %w", cause))
 	}
 	quarantined, err = d.fileTx(ctx, in, uidValidity, uid)
@@ -337,8 +338,8 @@ func (d *Daemon) fileFetched(ctx context.Context, in *incoming, uidValidity, uid
 
 // fileTx files a message in one transaction. A panic is returned as an
 // error (the transaction is rolled back).
-func (d *Daemon) fileTx(ctx context.Context, in *incoming, uidValidity, uid uint32) (quarantined bool, err error) {
-	mb := in.mailbox
+func (d *Daemon) fileTx(ctx context.Context, in *filing.Incoming, uidValidity, uid uint32) (quarantined bool, err error) {
+	mb := in.Mailbox
 	defer func() {
 		if p := recover(); p != nil {
 			d.log.Error("filing a message panicked", "mailbox", mb.Address, "uid", uid, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -346,7 +347,10 @@ func (d *Daemon) fileTx(ctx context.Context, in *incoming, uidValidity, uid uint
 		}
 	}()
 	err = d.store.Tx(ctx, func(tx *store.Tx) error {
-		ref, err := d.file(tx, in)
+		if d.fileHook != nil {
+			d.fileHook(in)
+		}
+		ref, err := d.filer.File(tx, in)
 		if err != nil {
 			return err
 		}
@@ -369,23 +373,23 @@ func (d *Daemon) fileTx(ctx context.Context, in *incoming, uidValidity, uid uint
 // quarantine files a message raw, with the reason, records its UID and
 // tells the officer. If even the parsed fields cannot be filed, the bare
 // message is.
-func (d *Daemon) quarantine(ctx context.Context, in *incoming, uidValidity, uid uint32, cause error) error {
-	mb := in.mailbox
+func (d *Daemon) quarantine(ctx context.Context, in *filing.Incoming, uidValidity, uid uint32, cause error) error {
+	mb := in.Mailbox
 	reason := cause.Error()
 	d.log.Error("message quarantined", "mailbox", mb.Address, "uid", uid, "reason", reason)
 	bare := func() *store.Message {
-		return &store.Message{Direction: store.DirectionIn, Kind: store.KindQuarantine, SHA256: in.sha256, Size: in.size,
-			RawPath: in.rawPath, ReceivedAt: in.receivedAt, Reason: reason}
+		return &store.Message{Direction: store.DirectionIn, Kind: store.KindQuarantine, SHA256: in.SHA256, Size: in.Size,
+			RawPath: in.RawPath, ReceivedAt: in.ReceivedAt, Reason: reason}
 	}
 	m := bare()
-	if in.parsed != nil {
-		m = d.messageFrom(in)
+	if in.Parsed != nil {
+		m = d.filer.MessageFrom(in)
 		m.Kind, m.Reason, m.DossierID = store.KindQuarantine, reason, 0
 	}
-	err := d.quarantineTx(ctx, in.mailbox, m, uidValidity, uid)
-	if err != nil && in.parsed != nil && !store.Transient(err) {
+	err := d.quarantineTx(ctx, in.Mailbox, m, uidValidity, uid)
+	if err != nil && in.Parsed != nil && !store.Transient(err) {
 		d.log.Warn("quarantining the parsed message failed; quarantining it bare", "err", err)
-		err = d.quarantineTx(ctx, in.mailbox, bare(), uidValidity, uid)
+		err = d.quarantineTx(ctx, in.Mailbox, bare(), uidValidity, uid)
 	}
 	return err
 }
@@ -413,24 +417,6 @@ func (d *Daemon) quarantineTx(ctx context.Context, mb *config.Mailbox, m *store.
 		if err := tx.ClearFetchFailures(mb.Address, mb.Folder, uidValidity, uid); err != nil {
 			return err
 		}
-		return d.tellQuarantined(tx, mb, m)
+		return d.rules.TellQuarantined(tx, mb, m)
 	})
-}
-
-// tellQuarantined alerts the officer about a quarantined message.
-func (d *Daemon) tellQuarantined(tx *store.Tx, mb *config.Mailbox, m *store.Message) error {
-	org := d.organisation(mb)
-	if org == nil {
-		return nil
-	}
-	what := say(org, "zonder afzender", "without a sender")
-	if m.FromAddr != "" {
-		what = say(org, "%q van %s", "%q from %s", m.Subject, m.FromAddr)
-	}
-	return d.officerAlert(tx, org, nil, "",
-		say(org, "een bericht kon niet worden verwerkt", "a message could not be filed"),
-		say(org, "Een bericht in %s (%s) kon niet worden verwerkt en staat in quarantaine, in de map %s: %s. Het bericht is bewaard zoals het binnenkwam; de volgende berichten worden gewoon verwerkt.",
-			"A message in %s (%s) could not be filed and is in quarantine, in the folder %s: %s. It is kept as it came in; the next messages are filed as usual.",
-			mb.Address, what, mb.QuarantineFolder, m.Reason),
-		"klachtd quarantine")
 }

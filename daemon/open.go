@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox/token"
 	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/templates"
@@ -40,3 +41,19 @@ func (d *Daemon) Store() *store.Store { return d.store }
 // Close closes the store. The daemon's loops must have stopped (Run
 // returned).
 func (d *Daemon) Close() error { return d.store.Close() }
+
+// DossierPDF renders the whole dossier as the complainant may see it
+// (dossier.Rules.Inspection), as it stands now (`klachtd pdf NUMBER
+// dossier`).
+func (d *Daemon) DossierPDF(ctx context.Context, number string) (*letters.Rendered, error) {
+	var l letters.Letter
+	err := d.store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		l, err = d.rules.Inspection(tx, number)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d.renderer().RenderLetter(l)
+}

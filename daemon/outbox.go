@@ -133,7 +133,7 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 	if err != nil {
 		return false, false, err
 	}
-	mb := d.mailboxFor(o.Mailbox)
+	mb := d.rules.Mailbox(o.Mailbox)
 	if mb == nil {
 		return true, false, d.store.Tx(ctx, func(tx *store.Tx) error {
 			return tx.MarkFailed(o.ID, fmt.Sprintf("no [[mailbox]] with address %s in the config", o.Mailbox), d.Now())
@@ -167,7 +167,7 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 					return err
 				}
 			}
-			return d.afterSent(tx, o, msg)
+			return d.rules.Sent(tx, o, msg)
 		})
 	}
 	if ctx.Err() != nil {
@@ -215,7 +215,7 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 			if err := tx.MarkFailed(o.ID, sendErr.Error(), d.Now()); err != nil {
 				return err
 			}
-			return d.sendFailed(tx, o, msg, sendErr)
+			return d.rules.SendFailed(tx, o, msg, sendErr)
 		})
 	default:
 		next := d.Now().Add(backoff(o.Attempts+1, retryBase, retryMax))
@@ -238,42 +238,43 @@ func (d *Daemon) send(ctx context.Context, mb *config.Mailbox, o *store.Outgoing
 	return d.Send(ctx, mb, o.EnvFrom, o.Recipients, raw)
 }
 
-// afterSent records what a sent mail means for its dossier.
-func (d *Daemon) afterSent(tx *store.Tx, o *store.Outgoing, msg *store.Message) error {
-	if msg.DossierID == 0 || o.LetterID == 0 {
-		return nil
-	}
-	dos, err := tx.DossierByID(msg.DossierID)
-	if err != nil {
-		return err
-	}
-	l, err := tx.Letter(o.LetterID)
-	if err != nil {
-		return err
-	}
-	if l.Kind == "acknowledgement" && dos.AcknowledgedAt.IsZero() {
-		dos.AcknowledgedAt = d.Now()
-		if err := tx.UpdateDossier(dos); err != nil {
+// renderDue renders up to limit rows waiting for it, in the order they were
+// queued. It returns how many rows it tried, and an error only about the
+// store (the step then ends and is tried again).
+func (d *Daemon) renderDue(ctx context.Context, limit int) (int, error) {
+	done := 0
+	for done < limit && !d.stopping() {
+		var rows []*store.Outgoing
+		if err := d.store.View(ctx, func(tx *store.Tx) error {
+			var err error
+			rows, err = tx.ToRender(min(limit-done, 50))
 			return err
+		}); err != nil {
+			return done, err
+		}
+		if len(rows) == 0 {
+			return done, nil
+		}
+		for _, o := range rows {
+			if d.stopping() {
+				return done, nil
+			}
+			if err := d.renderOne(ctx, o); err != nil {
+				return done, err
+			}
+			done++
 		}
 	}
-	return tx.AddEvent(&store.Event{DossierID: dos.ID, Actor: "klachtd", Action: "sent",
-		Detail: fmt.Sprintf("%s letter sent to %s", l.Kind, l.Recipient), MessageRef: msg.ID})
+	return done, nil
 }
 
-// sendFailed handles a mail that cannot be delivered by SMTP: a letter goes
-// to the officer to post; anything else is logged in the dossier.
-func (d *Daemon) sendFailed(tx *store.Tx, o *store.Outgoing, msg *store.Message, sendErr error) error {
-	if err := tx.AddEvent(&store.Event{DossierID: msg.DossierID, Actor: "klachtd", Action: "send failed",
-		Detail: fmt.Sprintf("mail to %v could not be sent: %v", o.Recipients, sendErr), MessageRef: msg.ID}); err != nil {
+// renderOne renders one row; a row that cannot be rendered is recorded as
+// such (and the officer told once). The error is about the store only.
+func (d *Daemon) renderOne(ctx context.Context, o *store.Outgoing) error {
+	d.crash("before-render")
+	cause, err := d.renderer().Render(ctx, o)
+	if err != nil || cause == nil {
 		return err
 	}
-	if msg.DossierID == 0 || o.LetterID == 0 {
-		return nil
-	}
-	l, err := tx.Letter(o.LetterID)
-	if err != nil {
-		return err
-	}
-	return d.letterBounced(tx, l)
+	return d.store.Tx(ctx, func(tx *store.Tx) error { return d.rules.RenderFailed(tx, o, cause) })
 }

@@ -17,9 +17,11 @@ import (
 	goimap "github.com/emersion/go-imap/v2"
 
 	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/filing"
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/mailbox/imap"
+	"github.com/klachtd/klachtd/outbox"
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/templates"
@@ -208,8 +210,8 @@ func TestEmojiComplaint(t *testing.T) {
 // to the quarantine folder, and the next message filed.
 func TestFilingPanicQuarantines(t *testing.T) {
 	w := newWorld(t)
-	w.d.fileHook = func(in *incoming) {
-		if in.parsed != nil && strings.Contains(in.parsed.Subject, "BOOM") {
+	w.d.fileHook = func(in *filing.Incoming) {
+		if in.Parsed != nil && strings.Contains(in.Parsed.Subject, "BOOM") {
 			panic("filing exploded")
 		}
 	}
@@ -265,7 +267,7 @@ func TestStoreErrorIsNotNotFound(t *testing.T) {
 	w.once()
 	dos := w.dossiers()[0]
 	n := w.mails("piet@example.nl")[0]
-	relay, _ := w.d.addresses(dos)
+	relay, _ := w.d.rules.Addresses(dos)
 
 	var failures atomic.Int32
 	w.st.Fault = func(query string) error {
@@ -610,8 +612,8 @@ func TestLetterRoundTrip(t *testing.T) {
 		ReceivedAt: ams("2026-11-20 09:14").UTC(), AcknowledgeBy: ams("2026-11-27 00:00").UTC(), DecideBy: ams("2026-12-18 00:00").UTC()}
 	w.d.Now = func() time.Time { return ams("2026-11-21 10:00").UTC() }
 	base := func(kind string) letters.Letter {
-		l := w.d.baseLetter(org, dos, kind, w.d.complainant(dos))
-		l.RelayAddress, l.InternalAddress = w.d.addresses(dos)
+		l := w.d.rules.BaseLetter(org, dos, kind, w.d.rules.Complainant(dos))
+		l.RelayAddress, l.InternalAddress = w.d.rules.Addresses(dos)
 		return l
 	}
 	tests := map[string]func(*letters.Letter){
@@ -623,7 +625,7 @@ func TestLetterRoundTrip(t *testing.T) {
 			l.OldDecideBy, l.NewDecideBy, l.Reason = dos.DecideBy, dos.DecideBy.AddDate(0, 0, 14), "Drukte."
 		},
 		"notification": func(l *letters.Letter) {
-			l.Extra = map[string]any{"Complainant": w.d.complainant(dos), "From": letters.Person{Name: "M", Email: "klant@example.com"},
+			l.Extra = map[string]any{"Complainant": w.d.rules.Complainant(dos), "From": letters.Person{Name: "M", Email: "klant@example.com"},
 				"Hearing": false, "Withheld": []string{}}
 		},
 		"commanderror": func(l *letters.Letter) {
@@ -631,11 +633,11 @@ func TestLetterRoundTrip(t *testing.T) {
 			l.Extra = map[string]any{"Line": 3, "Command": "Oordeel: half"}
 		},
 		"topost": func(l *letters.Letter) {
-			l.Extra = map[string]any{"LetterKind": "decision", "Addressee": w.d.complainant(dos)}
+			l.Extra = map[string]any{"LetterKind": "decision", "Addressee": w.d.rules.Complainant(dos)}
 		},
 		"digest": func(l *letters.Letter) {
-			row := DigestRow{Number: dos.Number, Complainant: "Marieke", DecideBy: dos.DecideBy.In(procedureAmsterdam()), Handler: "piet@example.nl"}
-			l.Extra = map[string]any{"Open": []DigestRow{row}, "DueThisWeek": []DigestRow{}, "Overdue": []DigestRow{row}, "ToPost": []DigestRow{}}
+			row := letters.DigestRow{Number: dos.Number, Complainant: "Marieke", DecideBy: dos.DecideBy.In(procedureAmsterdam()), Handler: "piet@example.nl"}
+			l.Extra = map[string]any{"Open": []letters.DigestRow{row}, "DueThisWeek": []letters.DigestRow{}, "Overdue": []letters.DigestRow{row}, "ToPost": []letters.DigestRow{}}
 		},
 		"alert": func(l *letters.Letter) {
 			l.Reason = "iets"
@@ -646,16 +648,16 @@ func TestLetterRoundTrip(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			l := base(kind)
 			edit(&l)
-			localDates(&l)
+			letters.LocalDates(&l)
 			want, err := letters.Render(w.d.templates, l)
 			if err != nil {
 				t.Fatal(err)
 			}
-			data, err := encodeLetter(l)
+			data, err := outbox.EncodeLetter(l)
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, err := decodeLetter(data)
+			back, err := outbox.DecodeLetter(data)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klachtd/klachtd/dossier"
 	"github.com/klachtd/klachtd/procedure"
 )
 
@@ -70,7 +71,7 @@ func TestScheduleAcrossHolidays(t *testing.T) {
 	if alerts() != 1 {
 		t.Fatal("officer alerted twice")
 	}
-	if d := w.dossiers()[0]; !Overdue(d, w.d.Now()) {
+	if d := w.dossiers()[0]; !dossier.Overdue(d, w.d.Now()) {
 		t.Error("dossier not overdue the day after its decide-by date")
 	}
 }
@@ -84,7 +85,7 @@ func TestLettersPrintAmsterdamDates(t *testing.T) {
 	w.once()
 	dos := w.dossiers()[0]
 	n := w.mails("piet@example.nl")[0]
-	_, internal := w.d.addresses(dos)
+	_, internal := w.d.rules.Addresses(dos)
 	w.deliver(staffReply("piet@example.nl", internal, n.MessageID, "Uitstel: 2 weken\nReden: De coach is met vakantie.", n.Text))
 	w.once()
 	var delay string

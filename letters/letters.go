@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/templates"
 )
 
@@ -77,6 +78,20 @@ type DigestRow struct {
 	Number      string
 	Complainant string
 	DecideBy    time.Time
+	Handler     string
+	Kind        string // for letters to post
+}
+
+// LocalDates puts every date of a letter in Europe/Amsterdam. Dates come
+// back from the store in UTC, where the midnight that starts an Amsterdam
+// day is still the day before; letters print the date in the time's own
+// zone.
+func LocalDates(l *Letter) {
+	for _, t := range []*time.Time{&l.Date, &l.ReceivedAt, &l.AcknowledgeBy, &l.DecideBy, &l.OldDecideBy, &l.NewDecideBy, &l.RespondBy} {
+		if !t.IsZero() {
+			*t = t.In(procedure.Amsterdam)
+		}
+	}
 }
 
 // Rendered is a letter ready to send.

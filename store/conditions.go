@@ -1,6 +1,8 @@
 package store
 
 import (
+	"strings"
+
 	"fmt"
 	"time"
 )
@@ -20,6 +22,13 @@ type Condition struct {
 	EndedAt     time.Time // zero while active
 	StartToldAt time.Time // when the start was told (zero: not yet)
 	EndToldAt   time.Time // when the end was told (zero: not yet)
+}
+
+// Split returns what the condition is about: the kind of failure ("smtp",
+// "imap") and the mailbox address, from its key "smtp:info@example.nl".
+func (c *Condition) Split() (kind, address string) {
+	kind, address, _ = strings.Cut(c.Key, ":")
+	return kind, address
 }
 
 // Active reports whether the condition has not ended.

@@ -46,6 +46,25 @@ const (
 	MeasurePreventive = "preventive"
 )
 
+// statusNamesNL are the statuses in the Dutch of replies to staff and of
+// the dossier a complainant may inspect.
+var statusNamesNL = map[string]string{
+	StatusOpen:      "open",
+	StatusDecided:   "beslist",
+	StatusClosed:    "afgehandeld",
+	StatusRejected:  "niet-ontvankelijk verklaard",
+	StatusMerged:    "samengevoegd",
+	StatusDestroyed: "vernietigd",
+}
+
+// StatusName names a status in a language ("nl", else the stored value).
+func StatusName(lang, status string) string {
+	if name, ok := statusNamesNL[status]; ok && lang == "nl" {
+		return name
+	}
+	return status
+}
+
 // verdictNames are the names of the verdicts in letters and reports:
 // {Dutch, English}.
 var verdictNames = map[string][2]string{

@@ -1,10 +1,11 @@
-package daemon
+package dossier
 
 import (
 	"fmt"
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
+	"github.com/klachtd/klachtd/outbox"
 	"github.com/klachtd/klachtd/store"
 )
 
@@ -12,21 +13,21 @@ import (
 // the officer (docs/procedure.md step 8: decisions by post). The render step
 // attaches the letter's PDF once the letter is rendered (the letter's own
 // outbox row comes first), and drops a copy as filename in data_dir/print/.
-func (d *Daemon) sendToPost(tx *store.Tx, org *config.Organisation, dos *store.Dossier, l *store.Letter, filename, why string) error {
+func (r *Rules) sendToPost(tx *store.Tx, org *config.Organisation, dos *store.Dossier, l *store.Letter, filename, why string) error {
 	if err := tx.SetLetterPost(l.ID, true); err != nil {
 		return err
 	}
 	if filename == "" {
 		filename = fmt.Sprintf("%s-%s.pdf", dos.Number, l.Kind)
 	}
-	addressee := d.complainant(dos)
+	addressee := r.Complainant(dos)
 	if l.Recipient != dos.ComplainantEmail {
 		addressee = letters.Person{Name: l.Recipient, Email: l.Recipient}
 	}
-	_, err := d.internalMail(tx, org, dos, "topost", []string{org.Officer}, func(pl *letters.Letter) {
+	_, err := r.InternalMail(tx, org, dos, "topost", []string{org.Officer}, func(pl *letters.Letter) {
 		pl.Reason = why
 		pl.Extra = map[string]any{"LetterKind": l.Kind, "Addressee": addressee}
-	}, func(dr *draft) {
+	}, func(dr *outbox.Draft) {
 		dr.PostLetter, dr.PrintName = l.ID, filename
 	})
 	if err != nil {
@@ -43,9 +44,9 @@ func suffix(why string) string {
 	return " (" + why + ")"
 }
 
-// letterBounced sends a letter whose email could not be delivered to the
+// LetterBounced sends a letter whose email could not be delivered to the
 // officer to post, unless it is already on its way by post.
-func (d *Daemon) letterBounced(tx *store.Tx, l *store.Letter) error {
+func (r *Rules) LetterBounced(tx *store.Tx, l *store.Letter) error {
 	if l.PostWanted {
 		return nil
 	}
@@ -53,9 +54,9 @@ func (d *Daemon) letterBounced(tx *store.Tx, l *store.Letter) error {
 	if err != nil {
 		return err
 	}
-	org := d.cfg.Organisation(dos.Organisation)
+	org := r.Cfg.Organisation(dos.Organisation)
 	if org == nil {
 		return fmt.Errorf("dossier %s: organisation %q is not in the config", dos.Number, dos.Organisation)
 	}
-	return d.sendToPost(tx, org, dos, l, fmt.Sprintf("%s-%s.pdf", dos.Number, l.Kind), "the email could not be delivered")
+	return r.sendToPost(tx, org, dos, l, fmt.Sprintf("%s-%s.pdf", dos.Number, l.Kind), "the email could not be delivered")
 }

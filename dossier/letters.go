@@ -1,18 +1,17 @@
-package daemon
+package dossier
 
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/mail"
 	"strings"
-	"time"
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/mailbox/quote"
+	"github.com/klachtd/klachtd/outbox"
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
 )
@@ -31,8 +30,8 @@ func newMessageID(number, kind, address string) string {
 	return fmt.Sprintf("%s.%s.%s@%s", number, kind, hex.EncodeToString(b[:]), domain)
 }
 
-// complainant returns the complainant as a letter recipient.
-func (d *Daemon) complainant(dos *store.Dossier) letters.Person {
+// Complainant returns the complainant as a letter recipient.
+func (r *Rules) Complainant(dos *store.Dossier) letters.Person {
 	return letters.Person{Name: dos.ComplainantName, Email: dos.ComplainantEmail, Address: dos.PostalAddress}
 }
 
@@ -46,14 +45,14 @@ func person(org *config.Organisation, addr string) letters.Person {
 	return letters.Person{Name: name, Email: p.Address, Function: p.Function}
 }
 
-// baseLetter fills the fields every letter of a dossier shares.
-func (d *Daemon) baseLetter(org *config.Organisation, dos *store.Dossier, kind string, to letters.Person) letters.Letter {
+// BaseLetter fills the fields every letter of a dossier shares.
+func (r *Rules) BaseLetter(org *config.Organisation, dos *store.Dossier, kind string, to letters.Person) letters.Letter {
 	handler := person(org, dos.Handler)
 	l := letters.Letter{
 		Kind:          kind,
 		Language:      dos.Language,
 		Number:        dos.Number,
-		Date:          d.Now().In(procedure.Amsterdam),
+		Date:          r.Now().In(procedure.Amsterdam),
 		Org:           letters.Org{Name: org.Name, Address: org.PostalAddress, LogoFile: org.LogoFile},
 		Recipient:     to,
 		Signer:        handler,
@@ -78,42 +77,31 @@ func (d *Daemon) baseLetter(org *config.Organisation, dos *store.Dossier, kind s
 	return l
 }
 
-// localDates puts every date of a letter in Europe/Amsterdam. Dates come
-// back from the store in UTC, where the midnight that starts an Amsterdam
-// day is still the day before; letters print the date in the time's own zone.
-func localDates(l *letters.Letter) {
-	for _, t := range []*time.Time{&l.Date, &l.ReceivedAt, &l.AcknowledgeBy, &l.DecideBy, &l.OldDecideBy, &l.NewDecideBy, &l.RespondBy} {
-		if !t.IsZero() {
-			*t = t.In(procedure.Amsterdam)
-		}
-	}
+// LetterOptions tunes queueLetter.
+type LetterOptions struct {
+	Edit       func(*letters.Letter) // set kind-specific fields
+	Post       bool                  // also to the officer to print and post
+	NoPost     bool                  // never to the post (copies to third parties)
+	InReplyTo  string                // Message-ID to answer; default: the dossier's thread
+	Standalone bool                  // not in the complainant's thread (letters to others)
+	ReplyTo    string                // Reply-To address
 }
 
-// letterOptions tunes queueLetter.
-type letterOptions struct {
-	edit       func(*letters.Letter) // set kind-specific fields
-	post       bool                  // also to the officer to print and post
-	noPost     bool                  // never to the post (copies to third parties)
-	inReplyTo  string                // Message-ID to answer; default: the dossier's thread
-	standalone bool                  // not in the complainant's thread (letters to others)
-	replyTo    string                // Reply-To address
-}
-
-// queueLetter files a letter of a dossier and puts it in the outbox, in the
+// QueueLetter files a letter of a dossier and puts it in the outbox, in the
 // caller's transaction: the letter row with its typed data, the outgoing
 // message with its Message-ID, Date and headers fixed, and an outbox row
 // that waits for the render step (after the commit), which makes the text,
 // the HTML and the PDF.
-func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to letters.Person, opt *letterOptions) error {
+func (r *Rules) QueueLetter(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to letters.Person, opt *LetterOptions) error {
 	if opt == nil {
-		opt = &letterOptions{}
+		opt = &LetterOptions{}
 	}
-	l := d.baseLetter(org, dos, kind, to)
-	if opt.edit != nil {
-		opt.edit(&l)
+	l := r.BaseLetter(org, dos, kind, to)
+	if opt.Edit != nil {
+		opt.Edit(&l)
 	}
-	localDates(&l)
-	data, err := encodeLetter(l)
+	letters.LocalDates(&l)
+	data, err := outbox.EncodeLetter(l)
 	if err != nil {
 		return err
 	}
@@ -123,8 +111,8 @@ func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.
 	}
 	var irt string
 	var refs []string
-	if !opt.standalone {
-		if irt, refs, err = d.threadHeaders(tx, dos, opt.inReplyTo); err != nil {
+	if !opt.Standalone {
+		if irt, refs, err = r.threadHeaders(tx, dos, opt.InReplyTo); err != nil {
 			return err
 		}
 	}
@@ -135,18 +123,18 @@ func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.
 		InReplyTo:     irt,
 		References:    refs,
 		AutoSubmitted: auto,
-		Date:          d.Now(),
+		Date:          r.Now(),
 		Headers:       map[string]string{"X-Klachtd-Dossier": dos.Number, "X-Klachtd-Letter": kind},
 	}
-	if opt.replyTo != "" {
-		out.ReplyTo = &mail.Address{Name: org.Name + " " + dos.Number, Address: opt.replyTo}
+	if opt.ReplyTo != "" {
+		out.ReplyTo = &mail.Address{Name: org.Name + " " + dos.Number, Address: opt.ReplyTo}
 	}
-	m, err := d.queueDraft(tx, dos, store.DirectionOut, store.KindLetter, draft{Kind: kind, Mail: out})
+	m, err := outbox.Queue(tx, dos, store.DirectionOut, store.KindLetter, outbox.Draft{Kind: kind, Mail: out}, r.Now())
 	if err != nil {
 		return err
 	}
 	letter := &store.Letter{DossierID: dos.ID, Kind: kind, Language: l.Language, Recipient: to.Email,
-		Channel: "email", Data: string(data), MessageRef: m.ID, CreatedAt: d.Now()}
+		Channel: "email", Data: string(data), MessageRef: m.ID, CreatedAt: r.Now()}
 	if err := tx.InsertLetter(letter); err != nil {
 		return err
 	}
@@ -157,15 +145,15 @@ func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.
 		Detail: fmt.Sprintf("%s letter to %s queued", kind, to.Email), MessageRef: m.ID}); err != nil {
 		return err
 	}
-	if opt.post || (d.postWanted(org, kind) && !opt.noPost) {
-		return d.sendToPost(tx, org, dos, letter, letters.Filename(l.Language, dos.Number, kind), "")
+	if opt.Post || (r.postWanted(org, kind) && !opt.NoPost) {
+		return r.sendToPost(tx, org, dos, letter, letters.Filename(l.Language, dos.Number, kind), "")
 	}
 	return nil
 }
 
 // postWanted says whether the organisation's `post` setting sends this kind
 // of letter to the officer to print and post.
-func (d *Daemon) postWanted(org *config.Organisation, kind string) bool {
+func (r *Rules) postWanted(org *config.Organisation, kind string) bool {
 	switch org.Post {
 	case "all":
 		return !letters.IsInternal(kind)
@@ -176,9 +164,9 @@ func (d *Daemon) postWanted(org *config.Organisation, kind string) bool {
 }
 
 // threadHeaders returns In-Reply-To and References for a mail in the
-// complainant's thread: answering the given Message-ID, or else the latest
+// Complainant's thread: answering the given Message-ID, or else the latest
 // message from the complainant.
-func (d *Daemon) threadHeaders(tx *store.Tx, dos *store.Dossier, answer string) (string, []string, error) {
+func (r *Rules) threadHeaders(tx *store.Tx, dos *store.Dossier, answer string) (string, []string, error) {
 	msgs, err := tx.Messages(dos.ID)
 	if err != nil {
 		return "", nil, err
@@ -203,74 +191,26 @@ func (d *Daemon) threadHeaders(tx *store.Tx, dos *store.Dossier, answer string) 
 	return irt, refs, nil
 }
 
-// queueDraft files an outgoing mail as a message of the dossier (dos may
-// be nil), without its bytes, and enqueues it with its draft for the render
-// step.
-func (d *Daemon) queueDraft(tx *store.Tx, dos *store.Dossier, direction, kind string, dr draft) (*store.Message, error) {
-	out := &dr.Mail
-	if out.Date.IsZero() {
-		out.Date = d.Now()
-	}
-	if out.From == nil || out.From.Address == "" {
-		return nil, fmt.Errorf("queue %s: no From address", kind)
-	}
-	m := &store.Message{Direction: direction, Kind: kind, MessageID: out.MessageID,
-		FromAddr: out.From.Address, FromName: out.From.Name, Subject: out.Subject, Date: out.Date,
-		ReceivedAt: out.Date, InReplyTo: nonEmpty(out.InReplyTo), References: out.References, Text: out.Text}
-	var rcpts []string
-	for _, a := range out.To {
-		m.To = append(m.To, a.Address)
-		rcpts = append(rcpts, a.Address)
-	}
-	for _, a := range out.Cc {
-		m.Cc = append(m.Cc, a.Address)
-		rcpts = append(rcpts, a.Address)
-	}
-	if dos != nil {
-		m.DossierID = dos.ID
-	}
-	if err := tx.InsertMessage(m); err != nil {
-		return nil, err
-	}
-	b, err := json.Marshal(dr)
-	if err != nil {
-		return nil, fmt.Errorf("queue %s: %w", kind, err)
-	}
-	mb := out.From.Address
-	if err := tx.Enqueue(&store.Outgoing{MessageRef: m.ID, Mailbox: mb, EnvFrom: mb, Recipients: rcpts,
-		CreatedAt: d.Now(), Draft: string(b)}); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-func nonEmpty(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return []string{s}
-}
-
-// internalMail queues an internal kind (notification, reminder, alert, …)
+// InternalMail queues an internal kind (notification, reminder, alert, …)
 // to staff; the render step makes it after the commit. extra may change the
 // draft (Reply-To, threading, attachments, the sending mailbox).
-func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to []string, edit func(*letters.Letter), extra func(*draft)) (*store.Message, error) {
+func (r *Rules) InternalMail(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to []string, edit func(*letters.Letter), extra func(*outbox.Draft)) (*store.Message, error) {
 	var l letters.Letter
-	intake := d.intakeAddress(org)
+	intake := r.intakeAddress(org)
 	if dos != nil {
-		l = d.baseLetter(org, dos, kind, person(org, to[0]))
+		l = r.BaseLetter(org, dos, kind, person(org, to[0]))
 		intake = dos.Mailbox
-		l.RelayAddress, l.InternalAddress = d.addresses(dos)
+		l.RelayAddress, l.InternalAddress = r.Addresses(dos)
 		l.Marker = quote.Marker
 	} else {
-		l = letters.Letter{Kind: kind, Language: org.Language, Date: d.Now().In(procedure.Amsterdam),
+		l = letters.Letter{Kind: kind, Language: org.Language, Date: r.Now().In(procedure.Amsterdam),
 			Org: letters.Org{Name: org.Name, Address: org.PostalAddress}, Recipient: person(org, to[0])}
 	}
 	if edit != nil {
 		edit(&l)
 	}
-	localDates(&l)
-	data, err := encodeLetter(l)
+	letters.LocalDates(&l)
+	data, err := outbox.EncodeLetter(l)
 	if err != nil {
 		return nil, err
 	}
@@ -278,11 +218,11 @@ func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store
 	if dos != nil {
 		number = dos.Number
 	}
-	dr := draft{Kind: kind, Notice: data, Mail: mailbox.Outgoing{
+	dr := outbox.Draft{Kind: kind, Notice: data, Mail: mailbox.Outgoing{
 		From:          &mail.Address{Name: "klachtd " + org.Name, Address: intake},
 		MessageID:     newMessageID(number, kind, intake),
 		AutoSubmitted: "auto-generated",
-		Date:          d.Now(),
+		Date:          r.Now(),
 		Headers:       map[string]string{"X-Klachtd-Notice": kind},
 	}}
 	if number != "" {
@@ -299,21 +239,5 @@ func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store
 	if extra != nil {
 		extra(&dr)
 	}
-	return d.queueDraft(tx, dos, store.DirectionInternal, store.KindNotice, dr)
-}
-
-// intakeAddress returns the first intake address of an organisation.
-func (d *Daemon) intakeAddress(org *config.Organisation) string {
-	for _, mb := range d.cfg.Mailboxes {
-		if mb.Organisation == org.ID {
-			return mb.Address
-		}
-	}
-	return ""
-}
-
-// nowDate is today's date in Amsterdam at midnight.
-func (d *Daemon) nowDate() time.Time {
-	t := d.Now().In(procedure.Amsterdam)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, procedure.Amsterdam)
+	return outbox.Queue(tx, dos, store.DirectionInternal, store.KindNotice, dr, r.Now())
 }

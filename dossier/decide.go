@@ -1,0 +1,132 @@
+package dossier
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/klachtd/klachtd/commands"
+	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/letters"
+	"github.com/klachtd/klachtd/mailbox/token"
+	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/store"
+)
+
+// ExtendTo computes the new decide-by of an Uitstel command.
+func (r *Rules) ExtendTo(org *config.Organisation, dos *store.Dossier, c commands.Command) (time.Time, string, error) {
+	if !c.Date.IsZero() {
+		due := c.Date.In(procedure.Amsterdam)
+		return due, "extended to " + procedure.Day(due) + " by command", nil
+	}
+	termText := c.Term
+	if termText == "" {
+		if org.Procedure.Extension.IsZero() {
+			return time.Time{}, "", fmt.Errorf("give a date or a term")
+		}
+		termText = org.Procedure.Extension.String()
+	}
+	t, err := procedure.ParseTerm(termText)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	due := org.Calendar.After(dos.DecideBy, t)
+	return due.Date, "extension: " + due.Basis, nil
+}
+
+// Decide records a verdict and sends the decision (or rejection) letter
+// (docs/procedure.md step 8), also to the person concerned where the procedure
+// says so.
+func (r *Rules) Decide(tx *store.Tx, org *config.Organisation, dos *store.Dossier, actor, verdict string, s commands.Sections, reason string, event func(action, detail string) error) error {
+	dos.Verdict = verdict
+	dos.Facts, dos.Position, dos.Measures = s.Facts, s.Position, s.Measures
+	dos.DecidedAt = r.Now()
+	kind := "decision"
+	dos.Status = store.StatusDecided
+	if verdict == "inadmissible" {
+		kind = "rejection"
+		dos.Status = store.StatusRejected
+	}
+	if err := event("verdict", verdict); err != nil {
+		return err
+	}
+	edit := func(l *letters.Letter) {
+		l.Verdict, l.Facts, l.Position, l.Measures, l.Reason = verdict, s.Facts, s.Position, s.Measures, reason
+		l.Signer = person(org, actor)
+	}
+	if err := r.QueueLetter(tx, org, dos, kind, r.Complainant(dos), &LetterOptions{Edit: edit}); err != nil {
+		return err
+	}
+	if org.Procedure.DecisionToConcerned && dos.Concerns != "" && kind == "decision" {
+		return r.QueueLetter(tx, org, dos, kind, letters.Person{Email: dos.Concerns, Name: dos.Concerns}, &LetterOptions{Edit: edit, NoPost: true, Standalone: true})
+	}
+	return nil
+}
+
+// QueueHearing asks the person concerned to respond (hoor en wederhoor),
+// with their own reply address.
+func (r *Rules) QueueHearing(tx *store.Tx, org *config.Organisation, dos *store.Dossier, who *mail.Address) error {
+	respondBy := org.Calendar.Before(dos.DecideBy, org.Procedure.DelayNoticeBefore).Date
+	hearing := token.PlusAddress(dos.Mailbox, dos.Number, token.PurposeHearing, r.Secret)
+	return r.QueueLetter(tx, org, dos, "hearing", letters.Person{Name: who.Name, Email: strings.ToLower(who.Address)}, &LetterOptions{
+		Edit:       func(l *letters.Letter) { l.RespondBy = respondBy },
+		ReplyTo:    hearing,
+		NoPost:     true,
+		Standalone: true,
+	})
+}
+
+// RootMessage returns the complaint message that opened the dossier.
+func (r *Rules) RootMessage(tx *store.Tx, dos *store.Dossier) (*store.Message, error) {
+	msgs, err := tx.Messages(dos.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		if m.Kind == store.KindComplaint {
+			return m, nil
+		}
+	}
+	if len(msgs) > 0 {
+		return msgs[0], nil
+	}
+	return nil, fmt.Errorf("dossier %s has no messages", dos.Number)
+}
+
+func MergeList(have, add []string) []string {
+	seen := map[string]bool{}
+	for _, h := range have {
+		seen[strings.ToLower(h)] = true
+	}
+	for _, a := range add {
+		if !seen[strings.ToLower(a)] {
+			have = append(have, a)
+			seen[strings.ToLower(a)] = true
+		}
+	}
+	return have
+}
+
+// ClosingReport sends the written report after resolution where the
+// procedure asks for one (docs/procedure.md step 8, procedure 003: a report to all
+// parties within `report_within` of the resolution). The text of the staff
+// message below the commands, if any, is the summary of the handling.
+func (r *Rules) ClosingReport(tx *store.Tx, org *config.Organisation, dos *store.Dossier, summary string) error {
+	if org.Procedure.ReportWithin.IsZero() || dos.Verdict == "" {
+		return nil
+	}
+	edit := func(l *letters.Letter) {
+		if s := strings.TrimSpace(summary); s != "" {
+			l.Facts = s
+		}
+	}
+	if err := r.QueueLetter(tx, org, dos, "closing", r.Complainant(dos), &LetterOptions{Edit: edit}); err != nil {
+		return err
+	}
+	if dos.Concerns != "" {
+		return r.QueueLetter(tx, org, dos, "closing", letters.Person{Name: dos.Concerns, Email: dos.Concerns},
+			&LetterOptions{Edit: edit, NoPost: true, Standalone: true})
+	}
+	return nil
+}
