@@ -1,7 +1,10 @@
-// Package commands parses the "Key: value" commands a staff member may put
-// at the top of a message to a dossier's token address, and the body
-// sections of a verdict (docs/spec.md "Commands by mail"). It is pure: the caller
-// cuts the quote first (mailbox/quote) and carries the commands out.
+// Package commands is the table of the "Key: value" commands a staff member
+// may put at the top of a message to a dossier's reply address
+// (docs/spec.md "Commands by mail"): each command's keys, value, check and
+// effect in one entry. Read parses the command block and the body
+// sections of a verdict (the caller cuts the quote first, mailbox/quote);
+// Carry checks the commands against the dossier and carries them out, or
+// none of them.
 package commands
 
 import (
@@ -10,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/klachtd/klachtd/procedure"
 )
 
 // Kind is the kind of a command.
@@ -54,16 +59,17 @@ type Command struct {
 	Value string // trimmed raw value
 
 	// Parsed values, per kind.
-	Address    *mail.Address // handler (when an address was given), concerns
-	List       []string      // categories, address lines
-	Date       time.Time     // extend/posted when a date was given (00:00 Europe/Amsterdam)
-	Today      bool          // posted: "vandaag"/"today"; the caller's clock gives the date
-	Term       string        // extend when a duration was given, as written ("2 weken")
-	Verdict    string        // founded|unfounded|partly_founded|inadmissible
-	Status     string        // closed|reopened
-	Number     string        // merge: the dossier number, upper case ("KL-2026-0002")
-	LetterKind string        // posted: acknowledgement|delay|decision|rejection|closing
-	Bool       bool          // simple
+	Address    *mail.Address   // handler (when an address was given), concerns
+	List       []string        // categories, address lines
+	Date       time.Time       // extend/posted when a date was given (00:00 Europe/Amsterdam)
+	Today      bool            // posted: "vandaag"/"today"; the caller's clock gives the date
+	Term       string          // extend when a duration was given, as written ("2 weken")
+	Extension  *procedure.Term // extend: Term as the procedure reads it (Read only; nil with Parse)
+	Verdict    string          // founded|unfounded|partly_founded|inadmissible
+	Status     string          // closed|reopened
+	Number     string          // merge: the dossier number, upper case ("KL-2026-0002")
+	LetterKind string          // posted: acknowledgement|delay|decision|rejection|closing
+	Bool       bool            // simple
 }
 
 // LineError is a command line that cannot be carried out.
@@ -139,10 +145,30 @@ func isSectionKey(key string) bool {
 // text). Inside the block a key line with an unknown key is an error. A
 // body section header ("Feiten:", "Standpunt:", …, or "Reden:" with no
 // value) ends the block and starts the body, so a verdict may be written
-// without a blank line after the commands. termOK validates durations for
-// Uitstel/Extend (procedure.ParseTerm, say); nil accepts any duration.
+// without a blank line after the commands. Durations for Uitstel/Extend are
+// terms of the procedure (procedure.ParseTerm), parsed once into
+// Command.Extension.
 // Validate runs on the result; all errors are in Message.Errors.
+func Read(text string) Message {
+	return parse(text, &parser{term: func(v string) (*procedure.Term, error) {
+		t, err := procedure.ParseTerm(v)
+		return &t, err
+	}})
+}
+
+// Parse is Read with another rule for durations: termOK says whether a
+// duration is acceptable (nil accepts any), and Command.Extension stays
+// nil.
 func Parse(text string, termOK func(string) error) Message {
+	return parse(text, &parser{term: func(v string) (*procedure.Term, error) {
+		if termOK == nil {
+			return nil, nil
+		}
+		return nil, termOK(v)
+	}})
+}
+
+func parse(text string, p *parser) Message {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	lines := strings.Split(text, "\n")
 
@@ -151,7 +177,6 @@ func Parse(text string, termOK func(string) error) Message {
 		i++
 	}
 	var m Message
-	p := &parser{termOK: termOK}
 	failed := map[Kind]bool{}
 	bodyStart := -1
 	for ; i < len(lines); i++ {

@@ -4,47 +4,32 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
-	"time"
 
-	"github.com/klachtd/klachtd/commands"
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox/token"
-	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register/values"
 	"github.com/klachtd/klachtd/store"
 )
 
-// ExtendTo computes the new decide-by of an Uitstel command.
-func (r *Rules) ExtendTo(org *config.Organisation, dos *store.Dossier, c commands.Command) (time.Time, string, error) {
-	if !c.Date.IsZero() {
-		due := c.Date.In(procedure.Amsterdam)
-		return due, "extended to " + procedure.Day(due) + " by command", nil
-	}
-	termText := c.Term
-	if termText == "" {
-		if org.Procedure.Extension.IsZero() {
-			return time.Time{}, "", fmt.Errorf("give a date or a term")
-		}
-		termText = org.Procedure.Extension.String()
-	}
-	t, err := procedure.ParseTerm(termText)
-	if err != nil {
-		return time.Time{}, "", err
-	}
-	due := org.Calendar.After(dos.DecideBy, t)
-	return due.Date, "extension: " + due.Basis, nil
+// Verdict is a verdict with what the decision letter says about it.
+type Verdict struct {
+	Verdict                   string // founded, unfounded, partly_founded or inadmissible
+	Facts, Position, Measures string
+	Reason                    string // why it is inadmissible
 }
 
-// Decide records a verdict and sends the decision (or rejection) letter
-// (docs/procedure.md step 8), also to the person concerned where the procedure
-// says so.
-func (r *Rules) Decide(tx *store.Tx, org *config.Organisation, dos *store.Dossier, actor, verdict string, s commands.Sections, reason string, event func(action, detail string) error) error {
+// Decide records a verdict given by actor and sends the decision (or
+// rejection) letter (docs/procedure.md step 8), also to the person
+// concerned where the procedure says so; event logs it.
+func (r *Rules) Decide(tx *store.Tx, org *config.Organisation, dos *store.Dossier, actor string, v Verdict, event func(action, detail string) error) error {
+	verdict, reason := v.Verdict, v.Reason
 	dos.Verdict = verdict
-	dos.Facts, dos.Position, dos.Measures = s.Facts, s.Position, s.Measures
+	dos.Facts, dos.Position, dos.Measures = v.Facts, v.Position, v.Measures
 	dos.DecidedAt = r.Now()
 	kind := "decision"
 	dos.Status = store.StatusDecided
-	if verdict == "inadmissible" {
+	if verdict == values.VerdictInadmissible {
 		kind = "rejection"
 		dos.Status = store.StatusRejected
 	}
@@ -52,7 +37,7 @@ func (r *Rules) Decide(tx *store.Tx, org *config.Organisation, dos *store.Dossie
 		return err
 	}
 	edit := func(l *letters.Letter) {
-		l.Verdict, l.Facts, l.Position, l.Measures, l.Reason = verdict, s.Facts, s.Position, s.Measures, reason
+		l.Verdict, l.Facts, l.Position, l.Measures, l.Reason = verdict, v.Facts, v.Position, v.Measures, reason
 		l.Signer = person(org, actor)
 	}
 	if err := r.QueueLetter(tx, org, dos, kind, r.Complainant(dos), &LetterOptions{Edit: edit}); err != nil {
@@ -92,20 +77,6 @@ func (r *Rules) RootMessage(tx *store.Tx, dos *store.Dossier) (*store.Message, e
 		return msgs[0], nil
 	}
 	return nil, fmt.Errorf("dossier %s has no messages", dos.Number)
-}
-
-func MergeList(have, add []string) []string {
-	seen := map[string]bool{}
-	for _, h := range have {
-		seen[strings.ToLower(h)] = true
-	}
-	for _, a := range add {
-		if !seen[strings.ToLower(a)] {
-			have = append(have, a)
-			seen[strings.ToLower(a)] = true
-		}
-	}
-	return have
 }
 
 // ClosingReport sends the written report after resolution where the

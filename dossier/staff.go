@@ -5,7 +5,6 @@ import (
 	"net/mail"
 	"strings"
 
-	"github.com/klachtd/klachtd/commands"
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox"
@@ -200,25 +199,5 @@ func (r *Rules) HoldRelay(tx *store.Tx, org *config.Organisation, dos *store.Dos
 	return r.AnswerStaff(tx, org, dos, to, m, "held", func(l *letters.Letter) {
 		l.Reason = cut.Reason
 		l.Extra = map[string]any{"Reply": cut.Reply}
-	})
-}
-
-// CommandError tells the sender which command lines could not be carried
-// out and why, in the organisation's language.
-func (r *Rules) CommandError(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, errs []commands.LineError) error {
-	return r.AnswerStaff(tx, org, dos, to, m, "commanderror", func(l *letters.Letter) {
-		var reasons []string
-		for _, e := range errs {
-			r := e.Reason
-			if l.Language == "nl" && e.ReasonNL != "" {
-				r = e.ReasonNL
-			}
-			if len(errs) > 1 {
-				r = fmt.Sprintf("%s (%s %d)", r, Say(org, "regel", "line"), e.Line)
-			}
-			reasons = append(reasons, r)
-		}
-		l.Reason = strings.Join(reasons, "; ")
-		l.Extra = map[string]any{"Line": errs[0].Line, "Command": errs[0].Raw}
 	})
 }

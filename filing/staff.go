@@ -58,13 +58,13 @@ func (f *Filer) fileTokenMail(tx *store.Tx, in *Incoming, m *store.Message, org 
 	if !cut.Held {
 		cmdText = cut.Reply
 	}
-	parsed := commands.Parse(cmdText, termOK)
+	parsed := commands.Read(cmdText)
 	if len(parsed.Commands) > 0 || len(parsed.Errors) > 0 {
 		m.Kind = store.KindCommand
 		if err := f.insertWithAttachments(tx, m, p); err != nil {
 			return 0, err
 		}
-		return m.ID, f.applyCommands(tx, org, dos, m, from, parsed)
+		return m.ID, commands.Carry(&commands.Env{Tx: tx, Rules: f.Rules, Org: org, Dossier: dos, Message: m, Actor: from, Block: parsed})
 	}
 	if plus.Purpose == token.PurposeIntern {
 		m.Kind = store.KindNote
