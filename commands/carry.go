@@ -29,10 +29,27 @@ type Env struct {
 	Reason string
 }
 
-// Event logs an action on the dossier, by the sender, pointing at the
-// staff message.
+// Event logs an action on the dossier (if any), by the sender, pointing at
+// the staff message.
 func (e *Env) Event(action, detail string) error {
-	return e.Tx.AddEvent(&store.Event{DossierID: e.Dossier.ID, Actor: e.Actor, Action: action, Detail: detail, MessageRef: e.Message.ID})
+	ev := &store.Event{Actor: e.Actor, Action: action, Detail: detail, MessageRef: e.Message.ID}
+	if e.Dossier != nil {
+		ev.DossierID = e.Dossier.ID
+	}
+	return e.Tx.AddEvent(ev)
+}
+
+// allowed says why the sender may not give c here: it needs a dossier, or
+// the officer.
+func (e *Env) allowed(s *Spec, c Command) *LineError {
+	switch {
+	case e.Dossier == nil && !s.NoDossier:
+		return lineErr(c, c.Key+" is about a dossier: give it in a reply to one of its mails",
+			c.Key+" gaat over een dossier: geef het in een antwoord op een bericht daarvan")
+	case s.Officer && e.Actor != e.Org.Officer && e.Actor != e.Org.AlternateOfficer:
+		return lineErr(c, "only the complaints officer may give "+c.Key, "alleen de klachtenfunctionaris mag "+c.Key+" geven")
+	}
+	return nil
 }
 
 // lineErr is a reason why c cannot be carried out.
@@ -51,13 +68,17 @@ func (e *Env) open(c Command) *LineError {
 // Carry carries out the commands of a staff message on its dossier, or,
 // if any line cannot be carried out, changes nothing and tells the sender
 // which line and why (docs/spec.md "Commands by mail"): first every line
-// is checked against the dossier, then each is applied in turn and the
-// dossier is written back once.
+// is checked (may the sender give it here, does it fit the dossier), then
+// each is applied in turn and the dossier is written back once.
 func Carry(e *Env) error {
 	errs := e.Block.Errors
 	if len(errs) == 0 {
 		for _, c := range e.Block.Commands {
 			s := byKind[c.Kind]
+			if le := e.allowed(s, c); le != nil {
+				errs = append(errs, *le)
+				continue
+			}
 			if s.Check == nil {
 				continue
 			}
@@ -83,6 +104,9 @@ func Carry(e *Env) error {
 		if err := byKind[c.Kind].Apply(e, c); err != nil {
 			return err
 		}
+	}
+	if e.Dossier == nil {
+		return nil
 	}
 	return e.Tx.UpdateDossier(e.Dossier)
 }

@@ -29,6 +29,13 @@ type Spec struct {
 	AcceptedEN, AcceptedNL string
 	// parse reads c.Value (never empty) into the parsed fields of c.
 	parse func(c *Command, p *parser) *LineError
+	// Officer: only the organisation's officer (or the alternate officer)
+	// may give it.
+	Officer bool
+	// NoDossier: it may also be given in a staff message that belongs to no
+	// dossier yet (such as a complaint forwarded by a staff member); e.Dossier
+	// is then nil. Other commands need a dossier.
+	NoDossier bool
 	// Check says why the command cannot be carried out on the dossier
 	// (nil: it can); the error is a failure of the store. Nil: always.
 	Check func(e *Env, c Command) (*LineError, error)
