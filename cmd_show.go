@@ -51,6 +51,9 @@ type eventJSON struct {
 	Actor  string     `json:"actor"`
 	Action string     `json:"action"`
 	Detail string     `json:"detail"`
+	// Channel is "web" for what was done on the officer's desk; absent for
+	// mail and klachtd itself.
+	Channel string `json:"channel,omitempty"`
 }
 
 type showJSON struct {
@@ -123,7 +126,7 @@ func loadDossier(ctx context.Context, st *store.Store, number string) (*showJSON
 			return err
 		}
 		for _, e := range evs {
-			out.Events = append(out.Events, eventJSON{At: timePtr(e.At), Actor: e.Actor, Action: e.Action, Detail: e.Detail})
+			out.Events = append(out.Events, eventJSON{At: timePtr(e.At), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Channel: e.Channel})
 		}
 		return nil
 	})
@@ -224,7 +227,11 @@ func printDossier(w io.Writer, d *showJSON) {
 		tl = append(tl, entry{deref(m.Date), text})
 	}
 	for _, e := range d.Events {
-		tl = append(tl, entry{deref(e.At), fmt.Sprintf("EVT %s by %s: %s", e.Action, e.Actor, e.Detail)})
+		by := e.Actor
+		if e.Channel != "" {
+			by += " (" + e.Channel + ")"
+		}
+		tl = append(tl, entry{deref(e.At), fmt.Sprintf("EVT %s by %s: %s", e.Action, by, e.Detail)})
 	}
 	sort.SliceStable(tl, func(i, j int) bool { return tl[i].at.Before(tl[j].at) })
 	fmt.Fprintln(w)
