@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klachtd/klachtd/register"
 	"github.com/klachtd/klachtd/store"
 )
 
@@ -68,6 +69,8 @@ type showJSON struct {
 	Messages         []messageJSON `json:"messages"`
 	Letters          []letterJSON  `json:"letters"`
 	Events           []eventJSON   `json:"events"`
+
+	terms []register.Term // the terms with how each date was computed (register.Terms)
 }
 
 // loadDossier reads one dossier with everything filed in it.
@@ -85,7 +88,7 @@ func loadDossier(ctx context.Context, st *store.Store, number string) (*showJSON
 		out = &showJSON{dossierJSON: toJSON(d, time.Now(), toPost[d.ID]), Description: d.Description,
 			AcknowledgeBasis: d.AcknowledgeBasis, DecideBasis: d.DecideBasis, ExtensionReason: d.ExtensionReason,
 			Facts: d.Facts, Position: d.Position, Measures: d.Measures,
-			Messages: []messageJSON{}, Letters: []letterJSON{}, Events: []eventJSON{}}
+			Messages: []messageJSON{}, Letters: []letterJSON{}, Events: []eventJSON{}, terms: register.Terms(d)}
 		msgs, err := tx.Messages(d.ID)
 		if err != nil {
 			return err
@@ -185,9 +188,12 @@ func printDossier(w io.Writer, d *showJSON) {
 	p("Handler", d.Handler)
 	p("Concerns", d.Concerns)
 	p("Received", fmtTime(d.ReceivedAt))
-	p("Acknowledge by", fmtDay(d.AcknowledgeBy)+"  ("+d.AcknowledgeBasis+")")
-	p("Acknowledged", fmtTime(d.AcknowledgedAt))
-	p("Decide by", fmtDay(d.DecideBy)+"  ("+d.DecideBasis+")")
+	for _, term := range d.terms {
+		p(term.Label, fmtDay(timePtr(term.Date))+"  ("+term.Basis+")")
+		if term.Key == "acknowledge_by" {
+			p("Acknowledged", fmtTime(d.AcknowledgedAt))
+		}
+	}
 	p("Extension", d.ExtensionReason)
 	p("Verdict", d.Verdict)
 	p("Facts", d.Facts)
