@@ -182,8 +182,17 @@ func (tx *Tx) AddEvent(e *Event) error {
 
 // Events returns the events of a dossier in order.
 func (tx *Tx) Events(dossierID int64) ([]*Event, error) {
-	rows, err := tx.query(`SELECT id, dossier_id, at, actor, action, detail, message_ref, channel FROM events
-		WHERE dossier_id = ? ORDER BY at, id`, dossierID)
+	return tx.events(`WHERE dossier_id = ? ORDER BY at, id`, dossierID)
+}
+
+// EventsOfNoDossier returns the newest events that are about no one
+// dossier (sign-ins, quarantined mail, digests), newest first.
+func (tx *Tx) EventsOfNoDossier(limit int) ([]*Event, error) {
+	return tx.events(`WHERE dossier_id IS NULL ORDER BY id DESC LIMIT ?`, limit)
+}
+
+func (tx *Tx) events(where string, args ...any) ([]*Event, error) {
+	rows, err := tx.query(`SELECT id, dossier_id, at, actor, action, detail, message_ref, channel FROM events `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list events: %w", err)
 	}
