@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/klachtd/klachtd/service"
 	"github.com/klachtd/klachtd/web"
 )
 
@@ -31,6 +32,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	// Under systemd (Type=notify): READY=1 once the loops run, WATCHDOG=1
+	// while they do, STOPPING=1 when a signal starts the shutdown.
+	n := service.New(e.log)
+	d.OnReady, d.OnStopping = n.Ready, n.Stopping
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if e.cfg.Web.Listen == "" {

@@ -21,11 +21,13 @@ import (
 const idleMax = 10 * time.Minute
 
 func (d *Daemon) dial(ctx context.Context, mb *config.Mailbox) (*mailbox.Client, error) {
-	cfg, err := IMAPConfig(mb, d.IMAPTimeout, d.log.With("mailbox", mb.Address))
+	cfg, err := d.logins.IMAPConfig(mb, d.IMAPTimeout, d.log.With("mailbox", mb.Address))
 	if err != nil {
 		return nil, err
 	}
-	return mailbox.Dial(ctx, cfg)
+	c, err := mailbox.Dial(ctx, cfg)
+	d.logins.Report(mb, "imap", err)
+	return c, err
 }
 
 // intakeOnce connects, files everything new in the folder and disconnects.

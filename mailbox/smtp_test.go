@@ -163,12 +163,13 @@ func TestSendErrors(t *testing.T) {
 		rcpt      string
 		permanent bool
 		code      int
+		auth      bool // an *AuthError: the session's failure, never the letter's
 	}{
 		{name: "permanent rcpt failure", rcpt: "perm@example.com", permanent: true, code: 550,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL} }},
 		{name: "temporary rcpt failure", rcpt: "temp@example.com", permanent: false, code: 451,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL} }},
-		{name: "wrong password", rcpt: "x@example.com", permanent: true, code: 535,
+		{name: "wrong password", rcpt: "x@example.com", permanent: false, code: 535, auth: true,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL, Username: "info@example.nl", Password: "wrong"} }},
 		{name: "starttls required but not offered", rcpt: "x@example.com",
 			cfg: func() SMTPConfig {
@@ -197,6 +198,10 @@ func TestSendErrors(t *testing.T) {
 			}
 			if se.Permanent != tt.permanent || se.Code != tt.code {
 				t.Errorf("SendError = %+v (%v), want Permanent %v Code %d", se, err, tt.permanent, tt.code)
+			}
+			var ae *AuthError
+			if errors.As(err, &ae) != tt.auth {
+				t.Errorf("Send = %v: *AuthError %v, want %v", err, !tt.auth, tt.auth)
 			}
 		})
 	}
