@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"net/http"
 	"time"
+
+	"github.com/klachtd/klachtd/procedure"
 )
 
 // pageNames are the templates in templates/, each used with layout.html.
@@ -93,7 +95,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, u *user, status 
 	}
 	var buf bytes.Buffer
 	nav := name
-	if err := t.Execute(&buf, page{User: u, Lang: lang, Nav: nav, ThisYear: s.Now().In(time.Local).Year(), Data: data}); err != nil {
+	if err := t.Execute(&buf, page{User: u, Lang: lang, Nav: nav, ThisYear: s.Now().In(procedure.Amsterdam).Year(), Data: data}); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
 		if name != "message" {
 			s.render(w, r, u, http.StatusInternalServerError, "message", message{Title: "error", Text: "error_text"})

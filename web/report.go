@@ -58,6 +58,7 @@ type reportPage struct {
 	Org              *config.Organisation
 	Orgs             []*config.Organisation
 	Year, Prev, Next int
+	Running          bool // the year is not over: the figures are as if it ended now
 	F                report.Figures
 	Charts           []chart
 	Terms            []termRow
@@ -123,6 +124,8 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, u *user) {
 	p := reportPage{Org: org, Orgs: mine, Year: year, Prev: year - 1, F: f}
 	if year < s.Now().Year() {
 		p.Next = year + 1
+	} else {
+		p.Running = true
 	}
 	cur, prev := f.Current, f.Previous
 	hasLast := prev != nil && prev.Received > 0
