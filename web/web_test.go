@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,7 +84,8 @@ type desk struct {
 	cfg    *config.Config
 	st     *store.Store
 	srv    *Server
-	now    time.Time
+	now    time.Time // the clock; set it with advance
+	mu     sync.Mutex
 	acme   *store.Dossier // KL-2026-0001: open, overdue, a decision letter to post, a note, an attachment
 	acme2  *store.Dossier // KL-2026-0002: open, not overdue
 	beta   *store.Dossier // BT-2026-0001
@@ -121,7 +123,11 @@ func newDesk(t *testing.T, lang, baseURL string) *desk {
 		t.Fatal(err)
 	}
 	d := &desk{t: t, cfg: cfg, st: st, srv: srv, now: time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)}
-	srv.Now = func() time.Time { return d.now }
+	srv.Now = func() time.Time {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.now
+	}
 	dm.Now = srv.Now
 	t.Cleanup(srv.Close)
 	d.fixture()
@@ -390,7 +396,7 @@ func TestSignIn(t *testing.T) {
 	// Expired.
 	d.do("POST", "/login", nil, url.Values{"email": {"officer@example.nl"}})
 	link = d.linkFrom("officer@example.nl")
-	d.now = d.now.Add(SignInValid)
+	d.advance(SignInValid)
 	w = d.do("POST", strings.TrimPrefix(link, "https://klachten.example.nl"), nil, url.Values{})
 	if w.Code != http.StatusGone || !strings.Contains(w.Body.String(), "expired") {
 		t.Errorf("expired link: %d\n%s", w.Code, w.Body)
@@ -421,7 +427,7 @@ func TestSignInBadInputAndRateLimits(t *testing.T) {
 		t.Errorf("past the IP limit: %d", w.Code)
 	}
 	// The window passes.
-	d.now = d.now.Add(addressLimit.per)
+	d.advance(addressLimit.per)
 	if w := d.do("POST", "/login", nil, url.Values{"email": {"piet@example.nl"}}); w.Code != 200 {
 		t.Errorf("after the window: %d", w.Code)
 	}
@@ -762,13 +768,13 @@ func TestSignOut(t *testing.T) {
 	}
 	// Sessions end when idle, and at the latest SessionMax after sign-in.
 	c = d.session("piet@example.nl")
-	d.now = d.now.Add(SessionIdle)
+	d.advance(SessionIdle)
 	if w := d.do("GET", "/dossiers/KL-2026-0001", c, nil); w.Code != http.StatusSeeOther {
 		t.Errorf("idle session: %d", w.Code)
 	}
 	c = d.session("piet@example.nl")
 	for range int(SessionMax/time.Hour) + 1 {
-		d.now = d.now.Add(time.Hour)
+		d.advance(time.Hour)
 		d.do("GET", "/", c, nil)
 	}
 	if w := d.do("GET", "/dossiers/KL-2026-0001", c, nil); w.Code != http.StatusSeeOther {
@@ -821,4 +827,12 @@ func mustPrefixes(t *testing.T, ss ...string) []netip.Prefix {
 		out = append(out, p)
 	}
 	return out
+}
+
+// advance moves the clock once the sign-in mails being queued are done.
+func (d *desk) advance(by time.Duration) {
+	d.srv.bg.Wait()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.now = d.now.Add(by)
 }
