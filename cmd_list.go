@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/daemon"
-	"github.com/klachtd/klachtd/dossier"
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register"
 	"github.com/klachtd/klachtd/store"
 )
 
@@ -75,7 +75,7 @@ func toJSON(d *store.Dossier, now time.Time, toPost []string) dossierJSON {
 		Verdict:        d.Verdict,
 		ClosedAt:       timePtr(d.ClosedAt),
 		MergedInto:     d.MergedInto,
-		Overdue:        dossier.Overdue(d, now),
+		Overdue:        register.Overdue(d, now),
 		ToPost:         nonNil(toPost),
 	}
 }
@@ -87,7 +87,7 @@ func statusFilter(s string) ([]string, error) {
 	case "all", "":
 		return nil, nil
 	case "open":
-		return []string{store.StatusOpen, store.StatusDecided}, nil
+		return register.Open, nil
 	case "closed":
 		return []string{store.StatusClosed, store.StatusRejected, store.StatusMerged, store.StatusDestroyed}, nil
 	case store.StatusDecided, store.StatusRejected, store.StatusMerged, store.StatusDestroyed:
@@ -97,17 +97,7 @@ func statusFilter(s string) ([]string, error) {
 }
 
 // toPostByDossier returns the letter kinds waiting to be posted, per dossier id.
-func toPostByDossier(tx *store.Tx) (map[int64][]string, error) {
-	ls, err := tx.LettersToPost()
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64][]string{}
-	for _, l := range ls {
-		out[l.DossierID] = append(out[l.DossierID], l.Kind)
-	}
-	return out, nil
-}
+func toPostByDossier(tx *store.Tx) (map[int64][]string, error) { return register.ToPost(tx) }
 
 func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfgPath := newFlags("list", stderr)
@@ -198,7 +188,7 @@ func printRegister(w io.Writer, ds []*store.Dossier, toPost map[int64][]string, 
 	overdue := 0
 	for _, d := range ds {
 		status := d.Status
-		if dossier.Overdue(d, now) {
+		if register.Overdue(d, now) {
 			status += " OVERDUE"
 			overdue++
 		}

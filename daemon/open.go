@@ -57,3 +57,10 @@ func (d *Daemon) DossierPDF(ctx context.Context, number string) (*letters.Render
 	}
 	return d.renderer().RenderLetter(l)
 }
+
+// QueueSignIn puts a mail with a one-time sign-in link for the officer's
+// desk in the outbox (dossier.Rules.QueueSignIn), in the caller's
+// transaction.
+func (d *Daemon) QueueSignIn(tx *store.Tx, org *config.Organisation, to, link string) error {
+	return d.rules.QueueSignIn(tx, org, to, link)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime/debug"
 	"time"
 
@@ -277,4 +278,12 @@ func (d *Daemon) renderOne(ctx context.Context, o *store.Outgoing) error {
 		return err
 	}
 	return d.store.Tx(ctx, func(tx *store.Tx) error { return d.rules.RenderFailed(tx, o, cause) })
+}
+
+// RenderDrafts renders every outbox row still holding a draft, as the
+// outbox sender does before it sends; for tests and tools that read the
+// mail klachtd queued without sending it.
+func (d *Daemon) RenderDrafts(ctx context.Context) error {
+	_, err := d.renderDue(ctx, math.MaxInt)
+	return err
 }

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/klachtd/klachtd/dossier"
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register"
 )
 
 func TestScheduleAcrossHolidays(t *testing.T) {
@@ -71,7 +71,7 @@ func TestScheduleAcrossHolidays(t *testing.T) {
 	if alerts() != 1 {
 		t.Fatal("officer alerted twice")
 	}
-	if d := w.dossiers()[0]; !dossier.Overdue(d, w.d.Now()) {
+	if d := w.dossiers()[0]; !register.Overdue(d, w.d.Now()) {
 		t.Error("dossier not overdue the day after its decide-by date")
 	}
 }

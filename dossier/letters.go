@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"strings"
 
 	"github.com/klachtd/klachtd/config"
@@ -206,6 +207,7 @@ func (r *Rules) InternalMail(tx *store.Tx, org *config.Organisation, dos *store.
 		l = letters.Letter{Kind: kind, Language: org.Language, Date: r.Now().In(procedure.Amsterdam),
 			Org: letters.Org{Name: org.Name, Address: org.PostalAddress}, Recipient: person(org, to[0])}
 	}
+	l.DeskURL = r.deskURL(dos)
 	if edit != nil {
 		edit(&l)
 	}
@@ -240,4 +242,36 @@ func (r *Rules) InternalMail(tx *store.Tx, org *config.Organisation, dos *store.
 		extra(&dr)
 	}
 	return outbox.Queue(tx, dos, store.DirectionInternal, store.KindNotice, dr, r.Now())
+}
+
+// deskURL is the page of a dossier on the officer's desk (the register
+// when dos is nil), or "" when [web] base_url is not set.
+func (r *Rules) deskURL(dos *store.Dossier) string {
+	base := r.Cfg.Web.BaseURL
+	if base == "" {
+		return ""
+	}
+	if dos == nil {
+		return base + "/"
+	}
+	return base + "/dossiers/" + url.PathEscape(dos.Number)
+}
+
+// SignInMinutes is how long a sign-in link of the desk is valid.
+const SignInMinutes = 15
+
+// QueueSignIn puts a mail with a one-time sign-in link for the officer's
+// desk to a staff member of org in the outbox, in the caller's transaction
+// (the desk stores the link's hash in the same one). The mail is filed
+// like every internal mail; the link in it is dead after its first use or
+// SignInMinutes.
+func (r *Rules) QueueSignIn(tx *store.Tx, org *config.Organisation, to, link string) error {
+	if r.intakeAddress(org) == "" {
+		return fmt.Errorf("organisation %s has no [[mailbox]] to send the sign-in link from", org.ID)
+	}
+	_, err := r.InternalMail(tx, org, nil, "signin", []string{to}, func(l *letters.Letter) {
+		l.DeskURL = ""
+		l.Extra = map[string]any{"Link": link, "Minutes": SignInMinutes}
+	}, nil)
+	return err
 }

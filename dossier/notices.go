@@ -13,6 +13,7 @@ import (
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/outbox"
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register"
 	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/templates"
 )
@@ -206,14 +207,6 @@ func at8(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), noticeHour, 0, 0, 0, procedure.Amsterdam)
 }
 
-// Overdue reports whether an open dossier has passed its decide-by date.
-func Overdue(dos *store.Dossier, now time.Time) bool {
-	if dos.Status != store.StatusOpen || dos.DecideBy.IsZero() {
-		return false
-	}
-	return !now.Before(dos.DecideBy.AddDate(0, 0, 1))
-}
-
 // schedule lists every notice the procedure promises for the open dossiers
 // (docs/procedure.md steps 3, 6, 7; docs/spec.md "Terms"):
 //   - the acknowledgement not sent by its term: the officer is alerted the
@@ -340,7 +333,7 @@ func (r *Rules) digest(tx *store.Tx, org *config.Organisation, now time.Time) er
 		row := letters.DigestRow{Number: dos.Number, Complainant: firstNonEmpty(dos.ComplainantName, dos.ComplainantEmail), DecideBy: dos.DecideBy.In(procedure.Amsterdam), Handler: dos.Handler}
 		all = append(all, row)
 		switch {
-		case Overdue(dos, now):
+		case register.Overdue(dos, now):
 			overdue = append(overdue, row)
 		case dos.DecideBy.Before(weekEnd):
 			thisWeek = append(thisWeek, row)

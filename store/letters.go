@@ -154,6 +154,10 @@ type Event struct {
 	Action     string // registered, acknowledged, relayed, handler, verdict, …
 	Detail     string
 	MessageRef int64
+	// Channel is how the action reached klachtd when a person did it
+	// somewhere else than by mail: "web" (the officer's desk); "" for mail
+	// and klachtd itself. Empty takes the transaction's (Tx.SetChannel).
+	Channel string
 }
 
 // AddEvent appends an event.
@@ -161,8 +165,11 @@ func (tx *Tx) AddEvent(e *Event) error {
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
 	}
-	res, err := tx.exec(`INSERT INTO events (dossier_id, at, actor, action, detail, message_ref) VALUES (?, ?, ?, ?, ?, ?)`,
-		sqlID(e.DossierID), sqlTime(e.At), e.Actor, e.Action, e.Detail, sqlID(e.MessageRef))
+	if e.Channel == "" {
+		e.Channel = tx.channel
+	}
+	res, err := tx.exec(`INSERT INTO events (dossier_id, at, actor, action, detail, message_ref, channel) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		sqlID(e.DossierID), sqlTime(e.At), e.Actor, e.Action, e.Detail, sqlID(e.MessageRef), e.Channel)
 	if err != nil {
 		return fmt.Errorf("store: log event %s: %w", e.Action, err)
 	}
@@ -172,14 +179,24 @@ func (tx *Tx) AddEvent(e *Event) error {
 
 // Events returns the events of a dossier in order.
 func (tx *Tx) Events(dossierID int64) ([]*Event, error) {
-	return queryAll(tx, "list events", scanEvent, `SELECT id, dossier_id, at, actor, action, detail, message_ref
-		FROM events WHERE dossier_id = ? ORDER BY at, id`, dossierID)
+	return tx.events(`WHERE dossier_id = ? ORDER BY at, id`, dossierID)
+}
+
+// EventsOfNoDossier returns the newest events that are about no one
+// dossier (sign-ins, quarantined mail, digests), newest first.
+func (tx *Tx) EventsOfNoDossier(limit int) ([]*Event, error) {
+	return tx.events(`WHERE dossier_id IS NULL ORDER BY id DESC LIMIT ?`, limit)
+}
+
+func (tx *Tx) events(where string, args ...any) ([]*Event, error) {
+	return queryAll(tx, "list events", scanEvent, `SELECT id, dossier_id, at, actor, action, detail, message_ref, channel
+		FROM events `+where, args...)
 }
 
 func scanEvent(r scanner) (*Event, error) {
 	var e Event
 	if err := r.Scan(&e.ID, (*sqlID)(&e.DossierID), (*sqlTime)(&e.At), &e.Actor, &e.Action, &e.Detail,
-		(*sqlID)(&e.MessageRef)); err != nil {
+		(*sqlID)(&e.MessageRef), &e.Channel); err != nil {
 		return nil, err
 	}
 	return &e, nil
