@@ -121,21 +121,22 @@ func refuse(e *Env, errs []LineError) error {
 	if err := e.Event("command refused", strings.Join(lines, "; ")); err != nil {
 		return err
 	}
-	return e.Rules.AnswerStaff(e.Tx, e.Org, e.Dossier, e.Actor, e.Message, "commanderror", func(l *letters.Letter) {
-		var reasons []string
-		for _, le := range errs {
-			r := le.Reason
-			if l.Language == "nl" && le.ReasonNL != "" {
-				r = le.ReasonNL
-			}
-			if len(errs) > 1 {
-				r = fmt.Sprintf("%s (%s %d)", r, dossier.Say(e.Org, "regel", "line"), le.Line)
-			}
-			reasons = append(reasons, r)
+	d := &letters.CommandError{Letter: e.Rules.Notice(e.Org, e.Dossier, "commanderror", e.Actor),
+		Complaint: e.Rules.Complaint(e.Org, e.Dossier), Staff: e.Rules.Staff(e.Dossier)}
+	var reasons []string
+	for _, le := range errs {
+		r := le.Reason
+		if d.Language == "nl" && le.ReasonNL != "" {
+			r = le.ReasonNL
 		}
-		l.Reason = strings.Join(reasons, "; ")
-		l.Extra = map[string]any{"Line": errs[0].Line, "Command": errs[0].Raw}
-	})
+		if len(errs) > 1 {
+			r = fmt.Sprintf("%s (%s %d)", r, dossier.Say(e.Org, "regel", "line"), le.Line)
+		}
+		reasons = append(reasons, r)
+	}
+	d.Reason = strings.Join(reasons, "; ")
+	d.Extra.Line, d.Extra.Command = errs[0].Line, errs[0].Raw
+	return e.Rules.AnswerStaff(e.Tx, e.Org, e.Dossier, e.Actor, e.Message, d)
 }
 
 // staffAddress resolves a Behandelaar value to a staff address ("" if it

@@ -173,10 +173,8 @@ var table = []*Spec{
 			if err := e.Event("extended", fmt.Sprintf("decide-by %s → %s: %s", procedure.Day(old), procedure.Day(newBy), e.Reason)); err != nil {
 				return err
 			}
-			return e.Rules.QueueLetter(e.Tx, e.Org, dos, "delay", e.Rules.Complainant(dos), &dossier.LetterOptions{Edit: func(l *letters.Letter) {
-				l.OldDecideBy, l.NewDecideBy, l.Reason = old, newBy, e.Reason
-				l.DecideBy = newBy
-			}})
+			return e.Rules.QueueLetter(e.Tx, e.Org, dos, &letters.Delay{Letter: e.Rules.Letter(e.Org, dos, "delay", e.Rules.Complainant(dos)),
+				Complaint: e.Rules.Complaint(e.Org, dos), OldDecideBy: old, NewDecideBy: newBy, Reason: e.Reason}, nil)
 		},
 	},
 	{

@@ -46,7 +46,7 @@ func (d *Daemon) Close() error { return d.store.Close() }
 // (dossier.Rules.Inspection), as it stands now (`klachtd pdf NUMBER
 // dossier`).
 func (d *Daemon) DossierPDF(ctx context.Context, number string) (*letters.Rendered, error) {
-	var l letters.Letter
+	var l letters.Data
 	err := d.store.View(ctx, func(tx *store.Tx) error {
 		var err error
 		l, err = d.rules.Inspection(tx, number)

@@ -36,15 +36,20 @@ func (r *Rules) Decide(tx *store.Tx, org *config.Organisation, dos *store.Dossie
 	if err := event("verdict", verdict); err != nil {
 		return err
 	}
-	edit := func(l *letters.Letter) {
-		l.Verdict, l.Facts, l.Position, l.Measures, l.Reason = verdict, v.Facts, v.Position, v.Measures, reason
-		l.Signer = person(org, actor)
+	letter := func(to letters.Person) *letters.Decision {
+		d := &letters.Decision{Letter: r.Letter(org, dos, kind, to), Complaint: r.Complaint(org, dos), Outcome: outcome(dos),
+			Reason: reason, Appeal: org.Appeal}
+		d.Signer = person(org, actor)
+		if t := org.Procedure.AppealWithin; !t.IsZero() {
+			d.AppealWithin = &t
+		}
+		return d
 	}
-	if err := r.QueueLetter(tx, org, dos, kind, r.Complainant(dos), &LetterOptions{Edit: edit}); err != nil {
+	if err := r.QueueLetter(tx, org, dos, letter(r.Complainant(dos)), nil); err != nil {
 		return err
 	}
 	if org.Procedure.DecisionToConcerned && dos.Concerns != "" && kind == "decision" {
-		return r.QueueLetter(tx, org, dos, kind, letters.Person{Email: dos.Concerns, Name: dos.Concerns}, &LetterOptions{Edit: edit, NoPost: true, Standalone: true})
+		return r.QueueLetter(tx, org, dos, letter(letters.Person{Email: dos.Concerns, Name: dos.Concerns}), &LetterOptions{NoPost: true, Standalone: true})
 	}
 	return nil
 }
@@ -54,8 +59,9 @@ func (r *Rules) Decide(tx *store.Tx, org *config.Organisation, dos *store.Dossie
 func (r *Rules) QueueHearing(tx *store.Tx, org *config.Organisation, dos *store.Dossier, who *mail.Address) error {
 	respondBy := org.Calendar.Before(dos.DecideBy, org.Procedure.DelayNoticeBefore).Date
 	hearing := token.PlusAddress(dos.Mailbox, dos.Number, token.PurposeHearing, r.Secret)
-	return r.QueueLetter(tx, org, dos, "hearing", letters.Person{Name: who.Name, Email: strings.ToLower(who.Address)}, &LetterOptions{
-		Edit:       func(l *letters.Letter) { l.RespondBy = respondBy },
+	to := letters.Person{Name: who.Name, Email: strings.ToLower(who.Address)}
+	d := &letters.Hearing{Letter: r.Letter(org, dos, "hearing", to), Complaint: r.Complaint(org, dos), RespondBy: respondBy}
+	return r.QueueLetter(tx, org, dos, d, &LetterOptions{
 		ReplyTo:    hearing,
 		NoPost:     true,
 		Standalone: true,
@@ -87,17 +93,19 @@ func (r *Rules) ClosingReport(tx *store.Tx, org *config.Organisation, dos *store
 	if org.Procedure.ReportWithin.IsZero() || dos.Verdict == "" {
 		return nil
 	}
-	edit := func(l *letters.Letter) {
+	letter := func(to letters.Person) *letters.Closing {
+		d := &letters.Closing{Letter: r.Letter(org, dos, "closing", to), Complaint: r.Complaint(org, dos), Outcome: outcome(dos)}
 		if s := strings.TrimSpace(summary); s != "" {
-			l.Facts = s
+			d.Facts = s
 		}
+		return d
 	}
-	if err := r.QueueLetter(tx, org, dos, "closing", r.Complainant(dos), &LetterOptions{Edit: edit}); err != nil {
+	if err := r.QueueLetter(tx, org, dos, letter(r.Complainant(dos)), nil); err != nil {
 		return err
 	}
 	if dos.Concerns != "" {
-		return r.QueueLetter(tx, org, dos, "closing", letters.Person{Name: dos.Concerns, Email: dos.Concerns},
-			&LetterOptions{Edit: edit, NoPost: true, Standalone: true})
+		return r.QueueLetter(tx, org, dos, letter(letters.Person{Name: dos.Concerns, Email: dos.Concerns}),
+			&LetterOptions{NoPost: true, Standalone: true})
 	}
 	return nil
 }

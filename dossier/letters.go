@@ -46,63 +46,84 @@ func person(org *config.Organisation, addr string) letters.Person {
 	return letters.Person{Name: name, Email: p.Address, Function: p.Function}
 }
 
-// BaseLetter fills the fields every letter of a dossier shares.
-func (r *Rules) BaseLetter(org *config.Organisation, dos *store.Dossier, kind string, to letters.Person) letters.Letter {
-	handler := person(org, dos.Handler)
-	l := letters.Letter{
-		Kind:          kind,
-		Language:      dos.Language,
-		Number:        dos.Number,
-		Date:          r.Now().In(procedure.Amsterdam),
-		Org:           letters.Org{Name: org.Name, Address: org.PostalAddress, LogoFile: org.LogoFile},
-		Recipient:     to,
-		Signer:        handler,
-		Description:   dos.Description,
-		Subject:       dos.Subject,
-		ReceivedAt:    dos.ReceivedAt.In(procedure.Amsterdam),
-		AcknowledgeBy: dos.AcknowledgeBy,
-		DecideBy:      dos.DecideBy,
-		Handler:       handler,
-		Verdict:       dos.Verdict,
-		Facts:         dos.Facts,
-		Position:      dos.Position,
-		Measures:      dos.Measures,
-		Appeal:        org.Appeal,
+// Letter is the envelope of a letter of a dossier to to, dated now and
+// signed by the dossier's handler.
+func (r *Rules) Letter(org *config.Organisation, dos *store.Dossier, kind string, to letters.Person) letters.Letter {
+	lang := dos.Language
+	if lang == "" {
+		lang = org.Language
 	}
-	if !org.Procedure.AppealWithin.IsZero() {
-		l.AppealWithin = org.Procedure.AppealWithin
+	return letters.Letter{
+		Kind:       kind,
+		Language:   lang,
+		Number:     dos.Number,
+		Date:       r.Now().In(procedure.Amsterdam),
+		Org:        letters.Org{Name: org.Name, Address: org.PostalAddress, LogoFile: org.LogoFile},
+		Recipient:  to,
+		Signer:     person(org, dos.Handler),
+		ReceivedAt: dos.ReceivedAt.In(procedure.Amsterdam),
 	}
-	if l.Language == "" {
-		l.Language = org.Language
+}
+
+// Complaint is what letters and notices say about the complaint of a
+// dossier (nothing for a notice about no dossier).
+func (r *Rules) Complaint(org *config.Organisation, dos *store.Dossier) letters.Complaint {
+	if dos == nil {
+		return letters.Complaint{}
 	}
+	return letters.Complaint{Subject: dos.Subject, Description: dos.Description,
+		AcknowledgeBy: dos.AcknowledgeBy, DecideBy: dos.DecideBy, Handler: person(org, dos.Handler)}
+}
+
+// outcome is the decision of a dossier as letters state it.
+func outcome(dos *store.Dossier) letters.Outcome {
+	return letters.Outcome{Verdict: dos.Verdict, Facts: dos.Facts, Position: dos.Position, Measures: dos.Measures}
+}
+
+// Notice is the envelope of an internal mail to a staff member about a
+// dossier (nil: about none), with its link on the officer's desk.
+func (r *Rules) Notice(org *config.Organisation, dos *store.Dossier, kind, to string) letters.Letter {
+	if dos == nil {
+		return letters.Letter{Kind: kind, Language: org.Language, Date: r.Now().In(procedure.Amsterdam),
+			Org: letters.Org{Name: org.Name, Address: org.PostalAddress}, Recipient: person(org, to), DeskURL: r.deskURL(nil)}
+	}
+	l := r.Letter(org, dos, kind, person(org, to))
+	l.DeskURL = r.deskURL(dos)
 	return l
 }
 
-// LetterOptions tunes queueLetter.
-type LetterOptions struct {
-	Edit       func(*letters.Letter) // set kind-specific fields
-	Post       bool                  // also to the officer to print and post
-	NoPost     bool                  // never to the post (copies to third parties)
-	InReplyTo  string                // Message-ID to answer; default: the dossier's thread
-	Standalone bool                  // not in the complainant's thread (letters to others)
-	ReplyTo    string                // Reply-To address
+// Staff are the reply addresses of a dossier in a notice to staff (none
+// for a notice about no dossier).
+func (r *Rules) Staff(dos *store.Dossier) letters.Staff {
+	if dos == nil {
+		return letters.Staff{}
+	}
+	relay, internal := r.Addresses(dos)
+	return letters.Staff{RelayAddress: relay, InternalAddress: internal, Marker: quote.Marker}
 }
 
-// QueueLetter files a letter of a dossier and puts it in the outbox, in the
-// caller's transaction: the letter row with its typed data, the outgoing
+// LetterOptions tunes QueueLetter.
+type LetterOptions struct {
+	Post       bool   // also to the officer to print and post
+	NoPost     bool   // never to the post (copies to third parties)
+	InReplyTo  string // Message-ID to answer; default: the dossier's thread
+	Standalone bool   // not in the complainant's thread (letters to others)
+	ReplyTo    string // Reply-To address
+}
+
+// QueueLetter files the letter d of a dossier (its kind and recipient are
+// in its envelope) and puts it in the outbox, in the caller's transaction: the letter row with its typed data, the outgoing
 // message with its Message-ID, Date and headers fixed, and an outbox row
 // that waits for the render step (after the commit), which makes the text,
 // the HTML and the PDF.
-func (r *Rules) QueueLetter(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to letters.Person, opt *LetterOptions) error {
+func (r *Rules) QueueLetter(tx *store.Tx, org *config.Organisation, dos *store.Dossier, d letters.Data, opt *LetterOptions) error {
 	if opt == nil {
 		opt = &LetterOptions{}
 	}
-	l := r.BaseLetter(org, dos, kind, to)
-	if opt.Edit != nil {
-		opt.Edit(&l)
-	}
-	letters.LocalDates(&l)
-	data, err := outbox.EncodeLetter(l)
+	l := d.Envelope()
+	kind, to := l.Kind, l.Recipient
+	letters.LocalDates(d)
+	data, err := letters.Encode(d)
 	if err != nil {
 		return err
 	}
@@ -192,27 +213,17 @@ func (r *Rules) threadHeaders(tx *store.Tx, dos *store.Dossier, answer string) (
 	return irt, refs, nil
 }
 
-// InternalMail queues an internal kind (notification, reminder, alert, …)
-// to staff; the render step makes it after the commit. extra may change the
+// InternalMail queues the internal mail d (notification, reminder, alert,
+// …) to the staff member to; the render step makes it after the commit. extra may change the
 // draft (Reply-To, threading, attachments, the sending mailbox).
-func (r *Rules) InternalMail(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to []string, edit func(*letters.Letter), extra func(*outbox.Draft)) (*store.Message, error) {
-	var l letters.Letter
+func (r *Rules) InternalMail(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, d letters.Data, extra func(*outbox.Draft)) (*store.Message, error) {
 	intake := r.intakeAddress(org)
 	if dos != nil {
-		l = r.BaseLetter(org, dos, kind, person(org, to[0]))
 		intake = dos.Mailbox
-		l.RelayAddress, l.InternalAddress = r.Addresses(dos)
-		l.Marker = quote.Marker
-	} else {
-		l = letters.Letter{Kind: kind, Language: org.Language, Date: r.Now().In(procedure.Amsterdam),
-			Org: letters.Org{Name: org.Name, Address: org.PostalAddress}, Recipient: person(org, to[0])}
 	}
-	l.DeskURL = r.deskURL(dos)
-	if edit != nil {
-		edit(&l)
-	}
-	letters.LocalDates(&l)
-	data, err := outbox.EncodeLetter(l)
+	kind := d.Envelope().Kind
+	letters.LocalDates(d)
+	data, err := letters.Encode(d)
 	if err != nil {
 		return nil, err
 	}
@@ -230,13 +241,11 @@ func (r *Rules) InternalMail(tx *store.Tx, org *config.Organisation, dos *store.
 	if number != "" {
 		dr.Mail.Headers["X-Klachtd-Dossier"] = number
 	}
-	for _, a := range to {
-		dr.Mail.To = append(dr.Mail.To, &mail.Address{Name: person(org, a).Name, Address: a})
-	}
-	if kind == "alert" {
+	dr.Mail.To = []*mail.Address{{Name: person(org, to).Name, Address: to}}
+	if a, ok := d.(*letters.Alert); ok {
 		// The officer must hear of trouble even when the alert template
 		// cannot be rendered.
-		dr.Fallback = l.Reason + "\n"
+		dr.Fallback = a.Reason + "\n"
 	}
 	if extra != nil {
 		extra(&dr)
@@ -269,9 +278,9 @@ func (r *Rules) QueueSignIn(tx *store.Tx, org *config.Organisation, to, link str
 	if r.intakeAddress(org) == "" {
 		return fmt.Errorf("organisation %s has no [[mailbox]] to send the sign-in link from", org.ID)
 	}
-	_, err := r.InternalMail(tx, org, nil, "signin", []string{to}, func(l *letters.Letter) {
-		l.DeskURL = ""
-		l.Extra = map[string]any{"Link": link, "Minutes": SignInMinutes}
-	}, nil)
+	d := &letters.SignIn{Letter: r.Notice(org, nil, "signin", to)}
+	d.DeskURL = "" // the link is the way in
+	d.Extra.Link, d.Extra.Minutes = link, SignInMinutes
+	_, err := r.InternalMail(tx, org, nil, to, d, nil)
 	return err
 }

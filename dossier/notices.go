@@ -49,16 +49,21 @@ func (r *Rules) WorkingRoute(tx *store.Tx, org *config.Organisation, preferred, 
 	return "", nil
 }
 
+// AlertOf is an alert to the officer of org about dos (nil: about no
+// dossier) that tells why.
+func (r *Rules) AlertOf(org *config.Organisation, dos *store.Dossier, why string) *letters.Alert {
+	return &letters.Alert{Letter: r.Notice(org, dos, "alert", org.Officer), Complaint: r.Complaint(org, dos), Staff: r.Staff(dos), Reason: why}
+}
+
 // OfficerAlert queues an alert to the officer of org about dos (nil: about
 // no dossier), sent through the mailbox via ("" for the usual one), with a
 // short subject and the whole story; see names the command to look with. It
 // carries a plain fallback, so that it goes out even if the alert template
 // cannot be rendered, and it is an event.
 func (r *Rules) OfficerAlert(tx *store.Tx, org *config.Organisation, dos *store.Dossier, via, short, long, see string) error {
-	_, err := r.InternalMail(tx, org, dos, "alert", []string{org.Officer}, func(l *letters.Letter) {
-		l.Reason = long
-		l.Extra = map[string]any{"Subject": short, "See": see}
-	}, func(dr *outbox.Draft) {
+	d := r.AlertOf(org, dos, long)
+	d.Extra.Subject, d.Extra.See = short, see
+	_, err := r.InternalMail(tx, org, dos, org.Officer, d, func(dr *outbox.Draft) {
 		if via != "" {
 			dr.Mail.From.Address = via
 			dr.Mail.MessageID = newMessageID(dr.Mail.Headers["X-Klachtd-Dossier"], "alert", via)
@@ -294,7 +299,8 @@ func (r *Rules) sendNotice(tx *store.Tx, it due, now time.Time) error {
 		r.Log.Warn("acknowledgement term passed", "number", dos.Number, "acknowledge_by", procedure.Day(dos.AcknowledgeBy))
 		return r.alert(tx, org, dos, "ack-overdue", Say(org, "de ontvangstbevestiging is niet verstuurd vóór %s", "the acknowledgement was not sent by %s", procedure.Day(dos.AcknowledgeBy)))
 	case "reminder":
-		_, err := r.InternalMail(tx, org, dos, "reminder", []string{dos.Handler}, nil, nil)
+		d := &letters.Reminder{Letter: r.Notice(org, dos, "reminder", dos.Handler), Complaint: r.Complaint(org, dos), Staff: r.Staff(dos)}
+		_, err := r.InternalMail(tx, org, dos, dos.Handler, d, nil)
 		if err != nil {
 			return err
 		}
@@ -311,9 +317,7 @@ func (r *Rules) sendNotice(tx *store.Tx, it due, now time.Time) error {
 
 // alert tells the officer about a term problem of a dossier.
 func (r *Rules) alert(tx *store.Tx, org *config.Organisation, dos *store.Dossier, what, detail string) error {
-	_, err := r.InternalMail(tx, org, dos, "alert", []string{org.Officer}, func(l *letters.Letter) {
-		l.Reason = detail
-	}, nil)
+	_, err := r.InternalMail(tx, org, dos, org.Officer, r.AlertOf(org, dos, detail), nil)
 	if err != nil {
 		return err
 	}
@@ -352,9 +356,9 @@ func (r *Rules) digest(tx *store.Tx, org *config.Organisation, now time.Time) er
 			toPost = append(toPost, letters.DigestRow{Number: dos.Number, Complainant: firstNonEmpty(dos.ComplainantName, dos.ComplainantEmail), DecideBy: dos.DecideBy.In(procedure.Amsterdam), Kind: l.Kind})
 		}
 	}
-	_, err = r.InternalMail(tx, org, nil, "digest", []string{org.Officer}, func(l *letters.Letter) {
-		l.Extra = map[string]any{"Open": all, "DueThisWeek": thisWeek, "Overdue": overdue, "ToPost": toPost}
-	}, nil)
+	d := &letters.Digest{Letter: r.Notice(org, nil, "digest", org.Officer)}
+	d.Extra.Open, d.Extra.DueThisWeek, d.Extra.Overdue, d.Extra.ToPost = all, thisWeek, overdue, toPost
+	_, err = r.InternalMail(tx, org, nil, org.Officer, d, nil)
 	if err != nil {
 		return err
 	}

@@ -24,10 +24,9 @@ func (r *Rules) sendToPost(tx *store.Tx, org *config.Organisation, dos *store.Do
 	if l.Recipient != dos.ComplainantEmail {
 		addressee = letters.Person{Name: l.Recipient, Email: l.Recipient}
 	}
-	_, err := r.InternalMail(tx, org, dos, "topost", []string{org.Officer}, func(pl *letters.Letter) {
-		pl.Reason = why
-		pl.Extra = map[string]any{"LetterKind": l.Kind, "Addressee": addressee}
-	}, func(dr *outbox.Draft) {
+	d := &letters.ToPost{Letter: r.Notice(org, dos, "topost", org.Officer), Complaint: r.Complaint(org, dos), Staff: r.Staff(dos), Reason: why}
+	d.Extra.LetterKind, d.Extra.Addressee = l.Kind, addressee
+	_, err := r.InternalMail(tx, org, dos, org.Officer, d, func(dr *outbox.Draft) {
 		dr.PostLetter, dr.PrintName = l.ID, filename
 	})
 	if err != nil {

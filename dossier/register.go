@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
@@ -78,7 +79,7 @@ func (r *Rules) Register(tx *store.Tx, in Complaint, m *store.Message, file func
 		return 0, err
 	}
 	r.Log.Info("complaint registered", "number", number, "organisation", org.ID, "handler", dos.Handler)
-	if err := r.QueueLetter(tx, org, dos, "acknowledgement", r.Complainant(dos), nil); err != nil {
+	if err := r.QueueLetter(tx, org, dos, &letters.Acknowledgement{Letter: r.Letter(org, dos, "acknowledgement", r.Complainant(dos)), Complaint: r.Complaint(org, dos)}, nil); err != nil {
 		return 0, err
 	}
 	if err := r.notifyHandler(tx, org, dos, m); err != nil {

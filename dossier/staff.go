@@ -65,7 +65,7 @@ func (r *Rules) ForwardToHandler(tx *store.Tx, org *config.Organisation, dos *st
 }
 
 func (r *Rules) StaffNotice(tx *store.Tx, org *config.Organisation, dos *store.Dossier, m *store.Message, to, kind string) error {
-	relay, internal := r.Addresses(dos)
+	relay, _ := r.Addresses(dos)
 	others, err := tx.Dossiers(store.DossierFilter{Statuses: []string{store.StatusOpen}, ComplainantEmail: dos.ComplainantEmail})
 	if err != nil {
 		return err
@@ -80,17 +80,13 @@ func (r *Rules) StaffNotice(tx *store.Tx, org *config.Organisation, dos *store.D
 	if err != nil {
 		return err
 	}
-	_, err = r.InternalMail(tx, org, dos, kind, []string{to}, func(l *letters.Letter) {
-		l.RelayAddress, l.InternalAddress, l.Marker = relay, internal, quote.Marker
-		l.OtherOpen = otherOpen
-		l.Description = m.Text
-		l.Extra = map[string]any{
-			"Complainant": r.Complainant(dos),
-			"From":        letters.Person{Name: m.FromName, Email: m.FromAddr},
-			"Hearing":     m.Kind == store.KindHearing,
-			"Withheld":    withheld,
-		}
-	}, func(dr *outbox.Draft) {
+	d := &letters.Notice{Letter: r.Notice(org, dos, kind, to), Complaint: r.Complaint(org, dos), Staff: r.Staff(dos), OtherOpen: otherOpen}
+	d.Description = m.Text
+	d.Extra.Complainant = r.Complainant(dos)
+	d.Extra.From = letters.Person{Name: m.FromName, Email: m.FromAddr}
+	d.Extra.Hearing = m.Kind == store.KindHearing
+	d.Extra.Withheld = withheld
+	_, err = r.InternalMail(tx, org, dos, to, d, func(dr *outbox.Draft) {
 		dr.Mail.ReplyTo = &mail.Address{Name: org.Name + " " + dos.Number, Address: relay}
 		dr.Files = files
 	})
@@ -185,8 +181,8 @@ func stripTags(s string) string {
 
 // AnswerStaff sends an internal answer to a staff member's message, in its
 // thread.
-func (r *Rules) AnswerStaff(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, kind string, edit func(*letters.Letter)) error {
-	_, err := r.InternalMail(tx, org, dos, kind, []string{to}, edit, func(dr *outbox.Draft) {
+func (r *Rules) AnswerStaff(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, d letters.Data) error {
+	_, err := r.InternalMail(tx, org, dos, to, d, func(dr *outbox.Draft) {
 		dr.Mail.InReplyTo = m.MessageID
 		dr.Mail.References = append(append([]string(nil), m.References...), m.MessageID)
 	})
@@ -196,8 +192,7 @@ func (r *Rules) AnswerStaff(tx *store.Tx, org *config.Organisation, dos *store.D
 // HoldRelay asks the staff member about a reply that was not relayed, and
 // shows what would have been sent.
 func (r *Rules) HoldRelay(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, cut quote.Result) error {
-	return r.AnswerStaff(tx, org, dos, to, m, "held", func(l *letters.Letter) {
-		l.Reason = cut.Reason
-		l.Extra = map[string]any{"Reply": cut.Reply}
-	})
+	d := &letters.Held{Letter: r.Notice(org, dos, "held", to), Complaint: r.Complaint(org, dos), Staff: r.Staff(dos), Reason: cut.Reason}
+	d.Extra.Reply = cut.Reply
+	return r.AnswerStaff(tx, org, dos, to, m, d)
 }

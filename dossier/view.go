@@ -2,19 +2,12 @@ package dossier
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/register/values"
 	"github.com/klachtd/klachtd/store"
 )
-
-// dossierEntry is one message in the complainant's view of the dossier.
-type dossierEntry struct {
-	Date                time.Time
-	From, Subject, Text string
-}
 
 // visibleToComplainant says which filed messages the complainant may see
 // in their dossier (docs/procedure.md step 10): their own mail and what we sent
@@ -29,20 +22,20 @@ var visibleToComplainant = map[string]bool{
 
 // Inspection is the whole dossier as the complainant may see it, as a
 // letter addressed to them (`klachtd pdf NUMBER dossier`).
-func (r *Rules) Inspection(tx *store.Tx, number string) (letters.Letter, error) {
+func (r *Rules) Inspection(tx *store.Tx, number string) (*letters.Inspection, error) {
 	dos, err := tx.Dossier(number)
 	if err != nil {
-		return letters.Letter{}, err
+		return nil, err
 	}
 	org := r.Cfg.Organisation(dos.Organisation)
 	if org == nil {
-		return letters.Letter{}, fmt.Errorf("dossier %s: organisation %q is not in the config", dos.Number, dos.Organisation)
+		return nil, fmt.Errorf("dossier %s: organisation %q is not in the config", dos.Number, dos.Organisation)
 	}
 	msgs, err := tx.Messages(dos.ID)
 	if err != nil {
-		return letters.Letter{}, err
+		return nil, err
 	}
-	var entries []dossierEntry
+	var entries []letters.Entry
 	for _, m := range msgs {
 		if !visibleToComplainant[m.Kind] || (m.Kind == store.KindLetter && !sameAddress(m.To, dos.ComplainantEmail)) {
 			continue
@@ -60,12 +53,12 @@ func (r *Rules) Inspection(tx *store.Tx, number string) (letters.Letter, error) 
 			// their subject (each can be reprinted as it was sent).
 			text = ""
 		}
-		entries = append(entries, dossierEntry{Date: m.ReceivedAt.In(procedure.Amsterdam), From: from, Subject: m.Subject, Text: text})
+		entries = append(entries, letters.Entry{Date: m.ReceivedAt.In(procedure.Amsterdam), From: from, Subject: m.Subject, Text: text})
 	}
-	l := r.BaseLetter(org, dos, "dossier", r.Complainant(dos))
-	status := values.StatusName(l.Language, dos.Status)
-	l.Extra = map[string]any{"Status": status, "Messages": entries}
-	return l, nil
+	d := &letters.Inspection{Letter: r.Letter(org, dos, "dossier", r.Complainant(dos)), Complaint: r.Complaint(org, dos), Outcome: outcome(dos)}
+	d.Extra.Status = values.StatusName(d.Language, dos.Status)
+	d.Extra.Messages = entries
+	return d, nil
 }
 
 func sameAddress(list []string, addr string) bool {

@@ -8,7 +8,6 @@ import (
 	"github.com/klachtd/klachtd/commands"
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/dossier"
-	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox/quote"
 	"github.com/klachtd/klachtd/mailbox/token"
 	"github.com/klachtd/klachtd/store"
@@ -109,8 +108,6 @@ func (f *Filer) suspicious(tx *store.Tx, org *config.Organisation, dos *store.Do
 	f.Log.Warn("suspicious message filed; officer alerted", "reason", reason, "from", m.FromAddr)
 	what := dossier.Say(org, "verdacht bericht van %s (%q): %s; het dossier is niet gewijzigd",
 		"suspicious message from %s (%q): %s; the dossier was not changed", m.FromAddr, m.Subject, reason)
-	_, err := f.InternalMail(tx, org, dos, "alert", []string{org.Officer}, func(l *letters.Letter) {
-		l.Reason = what
-	}, nil)
+	_, err := f.InternalMail(tx, org, dos, org.Officer, f.AlertOf(org, dos, what), nil)
 	return m.ID, err
 }

@@ -126,14 +126,14 @@ func TestClean(t *testing.T) {
 
 // TestCleanLetterCopies: cleaning never changes the caller's letter.
 func TestCleanLetterCopies(t *testing.T) {
-	l := sample("nl", "notification")
+	l := sample("nl", "notification").(*Notice)
 	l.Recipient.Address = []string{"Straat\x00 1"}
-	l.Extra["Withheld"] = []string{"a\x00.pdf"}
-	c := cleanLetter(l)
-	if l.Recipient.Address[0] != "Straat\x00 1" || l.Extra["Withheld"].([]string)[0] != "a\x00.pdf" {
-		t.Error("cleanLetter changed the caller's letter")
+	l.Extra.Withheld = []string{"a\x00.pdf"}
+	c := cleanData(l).(*Notice)
+	if l.Recipient.Address[0] != "Straat\x00 1" || l.Extra.Withheld[0] != "a\x00.pdf" {
+		t.Error("cleanData changed the caller's letter")
 	}
-	if c.Recipient.Address[0] != "Straat 1" || c.Extra["Withheld"].([]string)[0] != "a.pdf" {
-		t.Errorf("not cleaned: %q %q", c.Recipient.Address, c.Extra["Withheld"])
+	if c.Recipient.Address[0] != "Straat 1" || c.Extra.Withheld[0] != "a.pdf" {
+		t.Errorf("not cleaned: %q %q", c.Recipient.Address, c.Extra.Withheld)
 	}
 }

@@ -1,6 +1,8 @@
 package letters
 
 import (
+	"reflect"
+
 	"strings"
 	"unicode/utf8"
 )
@@ -99,61 +101,50 @@ func nonCharacter(r rune) bool {
 	return r >= 0xfdd0 && r <= 0xfdef || r&0xfffe == 0xfffe
 }
 
-// cleanLetter returns l with every text in it cleaned: one-line fields
-// (names, addresses, subject, reference) by cleanLine, so that a line
-// break in a name cannot break the template's markup, and text that may
-// hold paragraphs by clean. Slices and maps are copied, never changed in
-// place: the caller's Letter is not touched.
-func cleanLetter(l Letter) Letter {
-	l.Number = cleanLine(l.Number)
-	l.Org.Name = cleanLine(l.Org.Name)
-	l.Org.Address = cleanLines(l.Org.Address)
-	l.Recipient = cleanPerson(l.Recipient)
-	l.Signer = cleanPerson(l.Signer)
-	l.Handler = cleanPerson(l.Handler)
-	l.Subject = cleanLine(l.Subject)
-	l.RelayAddress = cleanLine(l.RelayAddress)
-	l.InternalAddress = cleanLine(l.InternalAddress)
-	l.Marker = cleanLine(l.Marker)
-	l.OtherOpen = cleanLines(l.OtherOpen)
-	l.Description = clean(l.Description)
-	l.Reason = clean(l.Reason)
-	l.Facts = clean(l.Facts)
-	l.Position = clean(l.Position)
-	l.Measures = clean(l.Measures)
-	l.Appeal = clean(l.Appeal)
-	if len(l.Extra) > 0 {
-		extra := make(map[string]any, len(l.Extra))
-		for k, v := range l.Extra {
-			switch v := v.(type) {
-			case string:
-				extra[k] = clean(v)
-			case []string:
-				extra[k] = cleanLines(v)
-			case Person:
-				extra[k] = cleanPerson(v)
-			case []DigestRow:
-				rows := make([]DigestRow, len(v))
-				for i, r := range v {
-					r.Number, r.Complainant = cleanLine(r.Number), cleanLine(r.Complainant)
-					rows[i] = r
-				}
-				extra[k] = rows
-			default:
-				extra[k] = v
-			}
+// cleanData returns a copy of d with every text in it cleaned: fields
+// tagged clean:"line" (names, addresses, subject, reference) and every item
+// of a list by cleanLine, so that a line break in a name cannot break the
+// template's markup, and other text, which may hold paragraphs, by clean.
+// Lists are copied, never changed in place: the caller's data is not
+// touched.
+func cleanData(d Data) Data {
+	cp := reflect.New(reflect.TypeOf(d).Elem())
+	cp.Elem().Set(reflect.ValueOf(d).Elem())
+	copyLists(cp.Elem())
+	walk(cp.Elem(), func(v reflect.Value, field reflect.StructField) {
+		switch {
+		case v.Kind() == reflect.String && field.Tag.Get("clean") == "line":
+			v.SetString(cleanLine(v.String()))
+		case v.Kind() == reflect.String:
+			v.SetString(clean(v.String()))
+		case v.Kind() == reflect.Slice:
+			v.Set(reflect.ValueOf(cleanLines(v.Interface().([]string))))
 		}
-		l.Extra = extra
-	}
-	return l
+	})
+	return cp.Interface().(Data)
 }
 
-func cleanPerson(p Person) Person {
-	p.Name = cleanLine(p.Name)
-	p.Email = cleanLine(p.Email)
-	p.Function = cleanLine(p.Function)
-	p.Address = cleanLines(p.Address)
-	return p
+// copyLists gives every list of structs in v a copy of its own, so that
+// cleaning its items does not change the original.
+func copyLists(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				copyLists(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if v.Type().Elem().Kind() != reflect.Struct || v.IsNil() {
+			return
+		}
+		cp := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(cp, v)
+		v.Set(cp)
+		for i := 0; i < cp.Len(); i++ {
+			copyLists(cp.Index(i))
+		}
+	}
 }
 
 // cleanLines applies cleanLine to every item; it returns items itself

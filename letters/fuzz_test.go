@@ -34,10 +34,11 @@ func FuzzRender(f *testing.F) {
 			kind = "decision"
 		}
 		l := sample("nl", kind)
-		l.Description, l.Facts, l.Position = text, text, text
-		l.Subject = text
-		l.Recipient.Name = name
-		l.Recipient.Address = []string{name, text}
+		for _, f := range []string{"Description", "Facts", "Position", "Subject"} {
+			setField(l, f, text)
+		}
+		l.Envelope().Recipient.Name = name
+		l.Envelope().Recipient.Address = []string{name, text}
 		r, err := Render(set, l)
 		if err != nil {
 			t.Fatalf("Render: %v", err)

@@ -26,75 +26,38 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/templates"
 )
 
 // Org is the organisation a letter is from: it heads the letterhead.
 type Org struct {
-	Name     string
+	Name     string   `clean:"line"`
 	Address  []string // postal address lines
 	LogoFile string   // optional PNG or JPEG for the letterhead
 }
 
 // Person is a recipient, signer or handler.
 type Person struct {
-	Name, Email, Function string
+	Name, Email, Function string   `clean:"line"`
 	Address               []string // postal address lines; may be empty
 }
 
-// Letter is everything a letter or internal mail needs. Fields a kind does
-// not use stay zero; templates/README.md lists what each kind reads.
+// Letter is the envelope every letter and internal mail has; the data of a
+// kind embeds it (data.go).
 type Letter struct {
 	Kind      string    // a templates kind
 	Language  string    // "nl" | "en"
-	Number    string    // "KL-2026-0001"
+	Number    string    `clean:"line"` // "KL-2026-0001"
 	Date      time.Time // the letter's date; also the PDF creation date (byte-identical output for identical input)
 	Org       Org
 	Recipient Person // To; Address is the postal address (may be empty: the PDF then says it is unknown and Rendered.AddressMissing is set)
 	Signer    Person // handler or officer: name and function in the signature block
-
-	// Data for the templates.
-	Description                           string // the complaint text as understood (acknowledgement: shortened by the template)
-	Subject                               string // the complainant's own subject line
-	ReceivedAt                            time.Time
-	AcknowledgeBy, DecideBy               time.Time
-	Handler                               Person
-	OldDecideBy, NewDecideBy              time.Time
-	Reason                                string
-	Verdict                               string // founded | unfounded | partly_founded | inadmissible
-	Facts, Position, Measures             string
-	Appeal                                string
-	AppealWithin                          any // a procedure.Term (anything with Language(string) string) or nil
-	RespondBy                             time.Time
-	RelayAddress, InternalAddress, Marker string
-	OtherOpen                             []string
+	// ReceivedAt is when the complaint the letter answers was received
+	// ("Uw bericht van" in the PDF); zero when it answers none.
+	ReceivedAt time.Time
 	// DeskURL links an internal mail to its page on the officer's desk
 	// (the dossier, or the register); "" when [web] base_url is not set.
 	DeskURL string
-	Extra   map[string]any // anything else a template needs
-}
-
-// DigestRow is one row of the officer's weekly digest (Extra keys Open,
-// DueThisWeek, Overdue and ToPost of the digest kind).
-type DigestRow struct {
-	Number      string
-	Complainant string
-	DecideBy    time.Time
-	Handler     string
-	Kind        string // for letters to post
-}
-
-// LocalDates puts every date of a letter in Europe/Amsterdam. Dates come
-// back from the store in UTC, where the midnight that starts an Amsterdam
-// day is still the day before; letters print the date in the time's own
-// zone.
-func LocalDates(l *Letter) {
-	for _, t := range []*time.Time{&l.Date, &l.ReceivedAt, &l.AcknowledgeBy, &l.DecideBy, &l.OldDecideBy, &l.NewDecideBy, &l.RespondBy} {
-		if !t.IsZero() {
-			*t = t.In(procedure.Amsterdam)
-		}
-	}
 }
 
 // Rendered is a letter ready to send.
@@ -128,23 +91,24 @@ func IsInternal(kind string) bool {
 // ErrNoTemplates is returned by Render when it is given no template set.
 var ErrNoTemplates = errors.New("no template set")
 
-// Render renders l with the templates of set. It is safe for concurrent use.
-func Render(set *templates.Set, l Letter) (*Rendered, error) {
-	return renderWith(set, l, dejaVu)
+// Render renders the letter d with the templates of set. It is safe for
+// concurrent use and does not change d.
+func Render(set *templates.Set, d Data) (*Rendered, error) {
+	return renderWith(set, d, dejaVu)
 }
 
 // renderWith is Render with the PDF set in face.
-func renderWith(set *templates.Set, l Letter, face pdfFace) (*Rendered, error) {
+func renderWith(set *templates.Set, d Data, face pdfFace) (*Rendered, error) {
 	if set == nil {
 		return nil, ErrNoTemplates
 	}
-	l = cleanLetter(l)
-	subject, body, err := set.Render(l.Language, l.Kind, l)
+	d = cleanData(d)
+	l := *d.Envelope()
+	subject, body, err := set.Render(l.Language, l.Kind, d)
 	if err != nil {
 		return nil, fmt.Errorf("letter %s: %w", l.Number, err)
 	}
-	// What the templates added from fields cleanLetter does not know (the
-	// other types in Extra) is cleaned here.
+	// What the template functions made of the data is cleaned again.
 	subject, body = cleanLine(subject), clean(body)
 	blocks, err := parseMarkup(body)
 	if err != nil {

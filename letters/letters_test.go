@@ -39,11 +39,11 @@ func loadSetErr() (*templates.Set, error) {
 	return templates.Load("")
 }
 
-func render(t *testing.T, set *templates.Set, l Letter) *Rendered {
+func render(t *testing.T, set *templates.Set, d Data) *Rendered {
 	t.Helper()
-	r, err := Render(set, l)
+	r, err := Render(set, d)
 	if err != nil {
-		t.Fatalf("Render(%s/%s): %v", l.Language, l.Kind, err)
+		t.Fatalf("Render(%s/%s): %v", d.Envelope().Language, d.Envelope().Kind, err)
 	}
 	return r
 }
@@ -196,11 +196,11 @@ func pages(text string) []string {
 
 func TestPageNumbers(t *testing.T) {
 	set := loadSet(t)
-	long := sample("nl", "decision")
+	long := sample("nl", "decision").(*Decision)
 	long.Facts = strings.Repeat("Wij hebben de offerte, de factuur en de agenda van de coach naast elkaar gelegd. ", 12)
 	tests := []struct {
 		name  string
-		l     Letter
+		l     Data
 		pages int
 	}{
 		{"one page", sample("nl", "rejection"), 1},
@@ -264,7 +264,7 @@ func TestAddressInWindow(t *testing.T) {
 	l := sample("nl", "acknowledgement")
 	out := pdfText(t, render(t, set, l).PDF, "-bbox", "-f", "1", "-l", "1")
 	want := map[string]bool{}
-	for _, s := range append([]string{l.Recipient.Name}, l.Recipient.Address...) {
+	for _, s := range append([]string{l.Envelope().Recipient.Name}, l.Envelope().Recipient.Address...) {
 		for _, w := range strings.Fields(s) {
 			want[w] = true
 		}
@@ -302,7 +302,7 @@ func TestAddressMissing(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.lang, func(t *testing.T) {
 			l := sample(tc.lang, "decision")
-			l.Recipient.Address = []string{" ", ""}
+			l.Envelope().Recipient.Address = []string{" ", ""}
 			r := render(t, set, l)
 			if !r.AddressMissing {
 				t.Error("AddressMissing = false")
@@ -347,7 +347,7 @@ func TestLogo(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			l := sample("nl", "acknowledgement")
-			l.Org.LogoFile = tc.file
+			l.Envelope().Org.LogoFile = tc.file
 			r, err := Render(set, l)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -368,7 +368,7 @@ func TestLogo(t *testing.T) {
 
 func TestHTML(t *testing.T) {
 	set := loadSet(t)
-	l := sample("nl", "decision")
+	l := sample("nl", "decision").(*Decision)
 	l.Recipient.Name = `Jan <script>alert("x")</script> & Co`
 	l.Facts = "Prijs < € 1.000 & meer"
 	r := render(t, set, l)
@@ -389,24 +389,22 @@ func TestRenderErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		set     *templates.Set
-		l       func() Letter
+		l       func() Data
 		wantErr string
 	}{
-		{"no set", nil, func() Letter { return sample("nl", "acknowledgement") }, "no template set"},
-		{"unknown kind", set, func() Letter { return sample("nl", "postcard") }, "unknown template"},
-		{"unknown language", set, func() Letter { return sample("de", "acknowledgement") }, "unknown template"},
-		{"zero letter date", set, func() Letter {
+		{"no set", nil, func() Data { return sample("nl", "acknowledgement") }, "no template set"},
+		{"unknown kind", set, func() Data { return sample("nl", "postcard") }, "unknown template"},
+		{"unknown language", set, func() Data { return sample("de", "acknowledgement") }, "unknown template"},
+		{"zero letter date", set, func() Data {
 			l := sample("nl", "delay")
-			l.Date = time.Time{}
+			l.Envelope().Date = time.Time{}
 			return l
 		}, "no letter date"},
-		{"missing extra key", set, func() Letter {
-			l := sample("en", "topost")
-			delete(l.Extra, "Addressee")
-			return l
-		}, "Addressee"},
-		{"bad verdict", set, func() Letter {
-			l := sample("nl", "decision")
+		{"a field its kind does not have", withTemplate(t, "en", "topost",
+			`{{define "subject"}}[{{.Number}}]{{end}}{{define "body"}}{{.Extra.Adressee.Name}}{{end}}`),
+			func() Data { return sample("en", "topost") }, "Adressee"},
+		{"bad verdict", set, func() Data {
+			l := sample("nl", "decision").(*Decision)
 			l.Verdict = "gegrond"
 			return l
 		}, "verdict"},
@@ -422,6 +420,23 @@ func TestRenderErrors(t *testing.T) {
 	if _, err := Render(nil, sample("nl", "acknowledgement")); !errors.Is(err, ErrNoTemplates) {
 		t.Errorf("err = %v, want ErrNoTemplates", err)
 	}
+}
+
+// withTemplate is the embedded templates with one file overridden.
+func withTemplate(t *testing.T, lang, kind, text string) *templates.Set {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, lang), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, lang, kind+".tmpl"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	set, err := templates.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }
 
 func TestIsInternalAndFilename(t *testing.T) {
@@ -463,9 +478,10 @@ func TestDeskLink(t *testing.T) {
 		for _, kind := range []string{"notification", "followup", "reminder", "alert", "topost", "held", "commanderror", "digest"} {
 			l := sample(lang, kind)
 			without := render(t, set, l)
-			l.DeskURL = "https://klachten.example.nl/dossiers/KL-2026-0001"
+			url := "https://klachten.example.nl/dossiers/KL-2026-0001"
+			l.Envelope().DeskURL = url
 			with := render(t, set, l)
-			if !strings.Contains(with.Text, l.DeskURL) || !strings.Contains(with.HTML, l.DeskURL) {
+			if !strings.Contains(with.Text, url) || !strings.Contains(with.HTML, url) {
 				t.Errorf("%s/%s: no desk link in\n%s", lang, kind, with.Text)
 			}
 			if strings.Contains(without.Text, "browser") {

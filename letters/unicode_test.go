@@ -28,18 +28,17 @@ const hostileText = "Ik ben boos 😡😡 👍🏽 👨‍👩‍👧 ❤️ ☺
 
 // hostileLetter is sample(lang, kind) with hostile text in every field
 // that comes from outside.
-func hostileLetter(lang, kind, text string) Letter {
+func hostileLetter(lang, kind, text string) Data {
 	l := sample(lang, kind)
-	l.Description = text
-	l.Subject = "Klacht 😡 \u202e" + text
-	l.Recipient.Name = "José 😡 Müller\n[[facts]]\n# kop " + text
-	l.Recipient.Address = []string{"Straße 1\x00", "中文 地址 " + text, "שלום 3"}
-	l.Org.Name = "Acme \u202eCoaching\x07"
-	l.Reason = text
-	l.Facts = text
-	l.Position = text
-	l.Extra["Reply"] = text
-	l.Extra["Command"] = text
+	setField(l, "Description", text)
+	setField(l, "Subject", "Klacht 😡 \u202e"+text)
+	env := l.Envelope()
+	env.Recipient.Name = "José 😡 Müller\n[[facts]]\n# kop " + text
+	env.Recipient.Address = []string{"Straße 1\x00", "中文 地址 " + text, "שלום 3"}
+	env.Org.Name = "Acme \u202eCoaching\x07"
+	for _, f := range []string{"Reason", "Facts", "Position", "Extra.Reply", "Extra.Command"} {
+		setField(l, f, text)
+	}
 	return l
 }
 

@@ -19,7 +19,6 @@ import (
 
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/mailbox"
-	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/store/files"
 	"github.com/klachtd/klachtd/templates"
@@ -44,8 +43,8 @@ type Draft struct {
 	// Mail holds the headers. Subject, Text and HTML are set here only for
 	// mail that is not rendered from a template (relays).
 	Mail mailbox.Outgoing `json:"mail"`
-	// Notice is the letters.Letter of an internal notice (notification,
-	// alert, …), rendered into Subject, Text and HTML. A letter of a
+	// Notice is the letter data (letters.Encode) of an internal notice
+	// (notification, alert, …), rendered into Subject, Text and HTML. A letter of a
 	// dossier is rendered from its letters row instead (outbox letter_id),
 	// and its PDF is attached and stored.
 	Notice json.RawMessage `json:"notice,omitempty"`
@@ -78,112 +77,18 @@ type Renderer struct {
 }
 
 // RenderFunc renders a letter (letters.Render in production).
-type RenderFunc func(set *templates.Set, l letters.Letter) (*letters.Rendered, error)
+type RenderFunc func(set *templates.Set, d letters.Data) (*letters.Rendered, error)
 
-// RenderLetter renders l and turns a panic of the renderer into an error.
-func (r *Renderer) RenderLetter(l letters.Letter) (out *letters.Rendered, err error) {
+// RenderLetter renders d and turns a panic of the renderer into an error.
+func (r *Renderer) RenderLetter(d letters.Data) (out *letters.Rendered, err error) {
+	l := d.Envelope()
 	defer func() {
 		if p := recover(); p != nil {
 			r.Log.Error("letter renderer panicked", "kind", l.Kind, "number", l.Number, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			out, err = nil, fmt.Errorf("render %s: panic: %v", l.Kind, p)
 		}
 	}()
-	return r.RenderFunc(r.Templates, l)
-}
-
-// extraTypes are the typed values of letters.Letter.Extra per key, so that a
-// letter read back from its JSON renders exactly as it would have from the
-// values themselves (a time stays a time, a person a person). Keys not
-// listed decode to plain JSON values.
-var extraTypes = map[string]func() any{
-	"Complainant": func() any { return new(letters.Person) },
-	"From":        func() any { return new(letters.Person) },
-	"Addressee":   func() any { return new(letters.Person) },
-	"Hearing":     func() any { return new(bool) },
-	"Withheld":    func() any { return new([]string) },
-	"Reply":       func() any { return new(string) },
-	"Line":        func() any { return new(int) },
-	"Command":     func() any { return new(string) },
-	"LetterKind":  func() any { return new(string) },
-	"Status":      func() any { return new(string) },
-	"See":         func() any { return new(string) },
-	"Subject":     func() any { return new(string) },
-	"Open":        func() any { return new([]letters.DigestRow) },
-	"DueThisWeek": func() any { return new([]letters.DigestRow) },
-	"Overdue":     func() any { return new([]letters.DigestRow) },
-	"ToPost":      func() any { return new([]letters.DigestRow) },
-}
-
-// EncodeLetter is the stored form of a letter (letters.data, draft.Notice).
-func EncodeLetter(l letters.Letter) ([]byte, error) {
-	b, err := json.Marshal(l)
-	if err != nil {
-		return nil, fmt.Errorf("encode %s letter: %w", l.Kind, err)
-	}
-	return b, nil
-}
-
-// DecodeLetter reads a letter back from its stored form.
-func DecodeLetter(data []byte) (letters.Letter, error) {
-	var s struct {
-		letters.Letter
-		AppealWithin json.RawMessage            `json:"AppealWithin"`
-		Extra        map[string]json.RawMessage `json:"Extra"`
-	}
-	if err := json.Unmarshal(data, &s); err != nil {
-		return letters.Letter{}, fmt.Errorf("decode letter: %w", err)
-	}
-	l := s.Letter
-	l.AppealWithin, l.Extra = nil, nil
-	if len(s.AppealWithin) > 0 && string(s.AppealWithin) != "null" {
-		var t procedure.Term
-		if err := json.Unmarshal(s.AppealWithin, &t); err != nil {
-			return letters.Letter{}, fmt.Errorf("decode letter: AppealWithin: %w", err)
-		}
-		l.AppealWithin = t
-	}
-	if s.Extra != nil {
-		l.Extra = make(map[string]any, len(s.Extra))
-		for k, raw := range s.Extra {
-			var v any
-			if mk := extraTypes[k]; mk != nil {
-				p := mk()
-				if err := json.Unmarshal(raw, p); err != nil {
-					return letters.Letter{}, fmt.Errorf("decode letter: Extra.%s: %w", k, err)
-				}
-				v = deref(p)
-			} else if err := json.Unmarshal(raw, &v); err != nil {
-				return letters.Letter{}, fmt.Errorf("decode letter: Extra.%s: %w", k, err)
-			}
-			l.Extra[k] = v
-		}
-	}
-	letters.LocalDates(&l)
-	return l, nil
-}
-
-func deref(p any) any {
-	switch v := p.(type) {
-	case *letters.Person:
-		return *v
-	case *bool:
-		return *v
-	case *[]string:
-		return *v
-	case *string:
-		return *v
-	case *int:
-		return *v
-	case *[]letters.DigestRow:
-		rows := *v
-		for i := range rows {
-			if !rows[i].DecideBy.IsZero() {
-				rows[i].DecideBy = rows[i].DecideBy.In(procedure.Amsterdam)
-			}
-		}
-		return rows
-	}
-	return p
+	return r.RenderFunc(r.Templates, d)
 }
 
 // Composed is a rendered draft, ready to be stored.
@@ -231,7 +136,7 @@ func (r *Renderer) Compose(ctx context.Context, o *store.Outgoing) (c *Composed,
 	}
 	switch {
 	case letter != nil:
-		l, err := DecodeLetter([]byte(letter.Data))
+		l, err := letters.Decode([]byte(letter.Data))
 		if err != nil {
 			return nil, err
 		}
@@ -245,15 +150,15 @@ func (r *Renderer) Compose(ctx context.Context, o *store.Outgoing) (c *Composed,
 			out.Attachments = append(out.Attachments, mailbox.OutAttachment{Filename: rendered.Filename, ContentType: "application/pdf", Data: rendered.PDF})
 		}
 	case dr.Notice != nil:
-		l, err := DecodeLetter(dr.Notice)
+		l, err := letters.Decode(dr.Notice)
 		if err != nil {
 			return nil, err
 		}
 		rendered, err := r.RenderLetter(l)
 		switch {
 		case err != nil && dr.Fallback != "":
-			r.Log.Error("alert template failed; sending the plain alert", "kind", l.Kind, "err", err)
-			out.Subject, out.Text = FallbackSubject(l), dr.Fallback
+			r.Log.Error("alert template failed; sending the plain alert", "kind", l.Envelope().Kind, "err", err)
+			out.Subject, out.Text = FallbackSubject(l.Envelope()), dr.Fallback
 		case err != nil:
 			return nil, err
 		default:
@@ -289,7 +194,7 @@ func (r *Renderer) Compose(ctx context.Context, o *store.Outgoing) (c *Composed,
 }
 
 // FallbackSubject is the subject of an alert whose template failed.
-func FallbackSubject(l letters.Letter) string {
+func FallbackSubject(l *letters.Letter) string {
 	s := "klachtd: "
 	if l.Number != "" {
 		s = "[" + l.Number + "] " + s
