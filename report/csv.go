@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The CSV is written for Excel with Dutch regional settings, the
@@ -127,7 +128,7 @@ func csvRows(f Figures, wd *words) []csvRow {
 
 	add(wd.received, wd.total, func(y *Year) cell { return count(y.Received) })
 	for m := range 12 {
-		add(wd.perMonth, wd.months[m], func(y *Year) cell { return count(y.PerMonth[m]) })
+		add(wd.perMonth, wd.monthName(time.Month(m+1)), func(y *Year) cell { return count(y.PerMonth[m]) })
 	}
 	counts(wd.bySubject, subjectKeys(f), wd.subjectLabel, func(y *Year) []Count { return y.Subjects })
 	counts(wd.byChannel, keysOf(cur.Channels, prev, func(y *Year) []Count { return y.Channels }),

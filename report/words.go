@@ -14,7 +14,6 @@ import (
 // words holds what the report says in one language.
 type words struct {
 	lang   string
-	months [12]string // full names
 	short  [12]string // three letters, for charts
 	status map[string]string
 	verdict,
@@ -38,9 +37,8 @@ type words struct {
 }
 
 var wordsNL = words{
-	lang:   "nl",
-	months: [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
-	short:  [12]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},
+	lang:  "nl",
+	short: [12]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},
 	status: map[string]string{
 		values.StatusOpen: "in behandeling", values.StatusDecided: "beslist", values.StatusClosed: "afgehandeld",
 		values.StatusRejected: "niet in behandeling genomen", values.StatusMerged: "samengevoegd", values.StatusDestroyed: "vernietigd",
@@ -145,9 +143,8 @@ var wordsNL = words{
 }
 
 var wordsEN = words{
-	lang:   "en",
-	months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-	short:  [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+	lang:  "en",
+	short: [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
 	status: map[string]string{
 		values.StatusOpen: "being handled", values.StatusDecided: "decided", values.StatusClosed: "closed",
 		values.StatusRejected: "not taken up", values.StatusMerged: "merged", values.StatusDestroyed: "destroyed",
@@ -282,7 +279,7 @@ func (w *words) date(t time.Time) string {
 	return templates.FormatDate(w.lang, t.In(procedure.Amsterdam))
 }
 
-func (w *words) monthName(m time.Month) string { return w.months[m-1] }
+func (w *words) monthName(m time.Month) string { return templates.MonthName(w.lang, m) }
 
 // decimal formats v with at most one decimal, with a decimal comma in
 // Dutch ("2,5") and a point in English; whole numbers without decimals.

@@ -37,14 +37,19 @@ func funcMap(lang string) template.FuncMap {
 	}
 }
 
-// FormatDate formats t in its own location as "24 april 2026" (nl) or
-// "24 April 2026" (en): the date function of the templates, and the date
-// of a letter's letterhead.
-func FormatDate(lang string, t time.Time) string {
+// MonthName names a month in a language ("nl", else English).
+func MonthName(lang string, m time.Month) string {
 	if lang == "nl" {
-		return fmt.Sprintf("%d %s %d", t.Day(), monthsNL[t.Month()-1], t.Year())
+		return monthsNL[m-1]
 	}
-	return t.Format("2 January 2006")
+	return m.String()
+}
+
+// FormatDate formats t in its own location as "24 april 2026" (nl) or
+// "24 April 2026" (en): the date function of the templates, the date of a
+// letter's letterhead, of the yearly report and of the desk.
+func FormatDate(lang string, t time.Time) string {
+	return fmt.Sprintf("%d %s %d", t.Day(), MonthName(lang, t.Month()), t.Year())
 }
 
 // formatDate is FormatDate for the templates: a zero time is an error, so

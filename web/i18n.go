@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/templates"
 )
 
 // messages holds every text of the desk in Dutch and English; the
@@ -148,18 +149,12 @@ func tr(lang, key string, args ...any) string {
 	return s
 }
 
-var monthsNL = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
-
 // day formats a date in Amsterdam: "2 maart 2026" / "2 March 2026".
 func day(lang string, t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	t = t.In(procedure.Amsterdam)
-	if lang == "nl" {
-		return fmt.Sprintf("%d %s %d", t.Day(), monthsNL[t.Month()-1], t.Year())
-	}
-	return t.Format("2 January 2006")
+	return templates.FormatDate(lang, t.In(procedure.Amsterdam))
 }
 
 // stamp formats a moment: "2 maart 2026, 14:05".
@@ -175,7 +170,7 @@ func isoDay(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(procedure.Amsterdam).Format("2006-01-02")
+	return procedure.ISODay(t)
 }
 
 // word translates a value of a closed list (status, verdict, letter kind),

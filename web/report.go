@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/register"
 	"github.com/klachtd/klachtd/report"
 	"github.com/klachtd/klachtd/store"
+	"github.com/klachtd/klachtd/templates"
 )
 
 // chart is a horizontal bar chart of this year beside last year, drawn as
@@ -198,12 +200,7 @@ func countBars(cur []report.Count, prev *report.Year, list func(*report.Year) []
 	return out
 }
 
-func monthName(lang string, i int) string {
-	if lang == "nl" {
-		return monthsNL[i]
-	}
-	return [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}[i]
-}
+func monthName(lang string, i int) string { return templates.MonthName(lang, time.Month(i+1)) }
 
 // reportFile downloads the yearly report as PDF (with the charts of
 // package report) or as CSV.
