@@ -108,28 +108,6 @@ func parsePerson(v string) (*mail.Address, bool) {
 	return a, true
 }
 
-var monthWords = map[string]time.Month{
-	"januari": 1, "january": 1, "jan": 1,
-	"februari": 2, "february": 2, "feb": 2, "febr": 2,
-	"maart": 3, "march": 3, "mrt": 3, "mar": 3, "maa": 3,
-	"april": 4, "apr": 4,
-	"mei": 5, "may": 5,
-	"juni": 6, "june": 6, "jun": 6,
-	"juli": 7, "july": 7, "jul": 7,
-	"augustus": 8, "august": 8, "aug": 8,
-	"september": 9, "sep": 9, "sept": 9,
-	"oktober": 10, "october": 10, "okt": 10, "oct": 10,
-	"november": 11, "nov": 11,
-	"december": 12, "dec": 12,
-}
-
-var weekdayWords = map[string]bool{
-	"maandag": true, "dinsdag": true, "woensdag": true, "donderdag": true, "vrijdag": true, "zaterdag": true, "zondag": true,
-	"ma": true, "di": true, "wo": true, "do": true, "vr": true, "za": true, "zo": true,
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
-	"mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true, "sun": true,
-}
-
 var (
 	isoDateRe     = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
 	dmyDateRe     = regexp.MustCompile(`^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$`)
@@ -147,7 +125,7 @@ var (
 // altogether (a term).
 func parseDate(v string) (t time.Time, dateLike bool, err error) {
 	s := strings.ToLower(strings.Join(strings.Fields(v), " "))
-	if m := weekdayPrefix.FindStringSubmatch(s); m != nil && weekdayWords[m[1]] {
+	if m := weekdayPrefix.FindStringSubmatch(s); m != nil && procedure.Weekday(m[1]) {
 		s = s[len(m[0]):]
 	}
 	var y, d int
@@ -161,14 +139,14 @@ func parseDate(v string) (t time.Time, dateLike bool, err error) {
 		d, mo, y = atoi(m[1]), time.Month(atoi(m[2])), atoi(m[3])
 	case dayMonthRe.MatchString(s):
 		m := dayMonthRe.FindStringSubmatch(s)
-		month, ok := monthWords[m[2]]
+		month, ok := procedure.Month(m[2])
 		if !ok {
 			return time.Time{}, true, fmt.Errorf("unknown month %q", m[2])
 		}
 		d, mo, y = atoi(m[1]), month, atoi(m[3])
 	case monthDayRe.MatchString(s):
 		m := monthDayRe.FindStringSubmatch(s)
-		month, ok := monthWords[m[1]]
+		month, ok := procedure.Month(m[1])
 		if !ok {
 			return time.Time{}, true, fmt.Errorf("unknown month %q", m[1])
 		}

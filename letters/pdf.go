@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/klachtd/klachtd/internal/fpdf"
+	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/templates"
 )
 
@@ -242,7 +243,7 @@ func (d *pdfDoc) header() {
 	}
 	d.setFont("", sizeSmall)
 	d.p.SetTextColor(greyMuted, greyMuted, greyMuted)
-	parts := templates.NonEmpty([]string{d.l.Org.Name, d.ch.reference + " " + d.l.Number, templates.FormatDate(d.l.Language, d.l.Date)})
+	parts := templates.NonEmpty([]string{d.l.Org.Name, d.ch.reference + " " + d.l.Number, procedure.LongDate(d.l.Language, d.l.Date)})
 	d.p.SetXY(marginLeft, 12)
 	d.cell(bodyW, 4, strings.Join(parts, "  ·  "), "L")
 	d.p.SetDrawColor(greyLine, greyLine, greyLine)
@@ -407,9 +408,9 @@ func (d *pdfDoc) infoBlock() {
 	if d.l.Number != "" {
 		rows = append(rows, [2]string{d.ch.reference, d.l.Number})
 	}
-	rows = append(rows, [2]string{d.ch.date, templates.FormatDate(d.l.Language, d.l.Date)})
+	rows = append(rows, [2]string{d.ch.date, procedure.LongDate(d.l.Language, d.l.Date)})
 	if !d.l.ReceivedAt.IsZero() {
-		rows = append(rows, [2]string{d.ch.yourMessage, templates.FormatDate(d.l.Language, d.l.ReceivedAt)})
+		rows = append(rows, [2]string{d.ch.yourMessage, procedure.LongDate(d.l.Language, d.l.ReceivedAt)})
 	}
 	y := infoY
 	valueW := pageW - marginRight - infoX - infoLabelW

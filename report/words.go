@@ -8,7 +8,6 @@ import (
 
 	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/register/values"
-	"github.com/klachtd/klachtd/templates"
 )
 
 // words holds what the report says in one language.
@@ -276,10 +275,10 @@ func verdictWords(lang, none string) map[string]string {
 // date formats t as "24 april 2026" (nl) or "24 April 2026" (en), in
 // Europe/Amsterdam.
 func (w *words) date(t time.Time) string {
-	return templates.FormatDate(w.lang, t.In(procedure.Amsterdam))
+	return procedure.LongDate(w.lang, t.In(procedure.Amsterdam))
 }
 
-func (w *words) monthName(m time.Month) string { return templates.MonthName(w.lang, m) }
+func (w *words) monthName(m time.Month) string { return procedure.MonthName(w.lang, m) }
 
 // decimal formats v with at most one decimal, with a decimal comma in
 // Dutch ("2,5") and a point in English; whole numbers without decimals.

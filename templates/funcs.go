@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/register/values"
 )
 
@@ -16,9 +17,6 @@ import (
 type Languager interface {
 	Language(lang string) string
 }
-
-var monthsNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni",
-	"juli", "augustus", "september", "oktober", "november", "december"}
 
 // funcMap returns the template functions bound to one language; each
 // language directory is parsed with its own map, so a date in an nl/
@@ -37,28 +35,13 @@ func funcMap(lang string) template.FuncMap {
 	}
 }
 
-// MonthName names a month in a language ("nl", else English).
-func MonthName(lang string, m time.Month) string {
-	if lang == "nl" {
-		return monthsNL[m-1]
-	}
-	return m.String()
-}
-
-// FormatDate formats t in its own location as "24 april 2026" (nl) or
-// "24 April 2026" (en): the date function of the templates, the date of a
-// letter's letterhead, of the yearly report and of the desk.
-func FormatDate(lang string, t time.Time) string {
-	return fmt.Sprintf("%d %s %d", t.Day(), MonthName(lang, t.Month()), t.Year())
-}
-
-// formatDate is FormatDate for the templates: a zero time is an error, so
-// that a letter never promises a date it does not know.
+// formatDate is procedure.LongDate for the templates: a zero time is an
+// error, so that a letter never promises a date it does not know.
 func formatDate(lang string, t time.Time) (string, error) {
 	if t.IsZero() {
 		return "", fmt.Errorf("date: zero time")
 	}
-	return FormatDate(lang, t), nil
+	return procedure.LongDate(lang, t), nil
 }
 
 // formatDateTime is formatDate followed by the time of day, 24-hour clock.

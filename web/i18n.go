@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
-	"github.com/klachtd/klachtd/templates"
 )
 
 // messages holds every text of the desk in Dutch and English; the
@@ -154,7 +153,7 @@ func day(lang string, t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return templates.FormatDate(lang, t.In(procedure.Amsterdam))
+	return procedure.LongDate(lang, t.In(procedure.Amsterdam))
 }
 
 // stamp formats a moment: "2 maart 2026, 14:05".

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/config"
+	"github.com/klachtd/klachtd/procedure"
 	"github.com/klachtd/klachtd/register"
 	"github.com/klachtd/klachtd/report"
 	"github.com/klachtd/klachtd/store"
-	"github.com/klachtd/klachtd/templates"
 )
 
 // chart is a horizontal bar chart of this year beside last year, drawn as
@@ -200,7 +200,7 @@ func countBars(cur []report.Count, prev *report.Year, list func(*report.Year) []
 	return out
 }
 
-func monthName(lang string, i int) string { return templates.MonthName(lang, time.Month(i+1)) }
+func monthName(lang string, i int) string { return procedure.MonthName(lang, time.Month(i+1)) }
 
 // reportFile downloads the yearly report as PDF (with the charts of
 // package report) or as CSV.

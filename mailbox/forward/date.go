@@ -13,28 +13,6 @@ import (
 )
 
 var (
-	monthNames = map[string]time.Month{
-		"januari": 1, "january": 1, "jan": 1,
-		"februari": 2, "february": 2, "feb": 2, "febr": 2,
-		"maart": 3, "march": 3, "mar": 3, "mrt": 3, "mei": 5, "may": 5,
-		"april": 4, "apr": 4,
-		"juni": 6, "june": 6, "jun": 6,
-		"juli": 7, "july": 7, "jul": 7,
-		"augustus": 8, "august": 8, "aug": 8,
-		"september": 9, "sep": 9, "sept": 9,
-		"oktober": 10, "october": 10, "okt": 10, "oct": 10,
-		"november": 11, "nov": 11,
-		"december": 12, "dec": 12,
-	}
-	weekdayNames = map[string]bool{
-		"maandag": true, "dinsdag": true, "woensdag": true, "donderdag": true,
-		"vrijdag": true, "zaterdag": true, "zondag": true,
-		"ma": true, "di": true, "wo": true, "do": true, "vr": true, "za": true, "zo": true,
-		"monday": true, "tuesday": true, "wednesday": true, "thursday": true,
-		"friday": true, "saturday": true, "sunday": true,
-		"mon": true, "tue": true, "tues": true, "wed": true, "thu": true, "thur": true,
-		"thurs": true, "fri": true, "sat": true, "sun": true,
-	}
 	// fillerWords join the parts of a date as clients print them: Gmail and
 	// Apple Mail "at"/"om", Outlook "uur".
 	fillerWords = map[string]bool{"at": true, "om": true, "uur": true, "on": true, "op": true, "h": true, "-": true, "|": true}
@@ -101,12 +79,12 @@ func parseDate(s string) (time.Time, error) {
 			continue
 		}
 		switch {
-		case weekdayNames[tok] || fillerWords[tok]:
-		case monthNames[tok] != 0:
+		case procedure.Weekday(tok) || fillerWords[tok]:
+		case isMonth(tok):
 			if month != 0 {
 				return time.Time{}, errBadDate
 			}
-			month = monthNames[tok]
+			month, _ = procedure.Month(tok)
 		case tok == "am" || tok == "pm":
 			ampm = tok
 		case zoneOffsets[tok] != 0 || tok == "utc" || tok == "gmt" || tok == "ut" || tok == "z" || tok == "wet":
@@ -251,4 +229,9 @@ func isDigits(s string) bool {
 
 func daysIn(m time.Month, year int) int {
 	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+func isMonth(tok string) bool {
+	_, ok := procedure.Month(tok)
+	return ok
 }
