@@ -184,38 +184,7 @@ func skippedText(skipped []string) string {
 // many units later (months clamped to the month's end); when that date is
 // not a working day, the term ends on the next working day (Algemene
 // termijnenwet art. 1, extended to the organisation's closed days).
-func (c *Calendar) After(from time.Time, t Term) Due {
-	start := StartOfDay(from)
-	if t.Unit == WorkingDays {
-		d := start
-		var skipped []string
-		for n := 0; n < t.N; {
-			d = addDays(d, 1)
-			if c.IsWorkday(d) {
-				n++
-			} else {
-				skipped = append(skipped, c.label(d))
-			}
-		}
-		return Due{Date: d, Basis: fmt.Sprintf("%s after %s%s = %s", t, Day(start), skippedText(skipped), Day(d))}
-	}
-	end, clamped := addTerm(start, t, 1)
-	basis := fmt.Sprintf("%s after %s = %s", t, Day(start), Day(end))
-	if clamped {
-		basis += " (clamped to the end of the month)"
-	}
-	if c.IsWorkday(end) {
-		return Due{Date: end, Basis: basis}
-	}
-	d := end
-	var skipped []string
-	for !c.IsWorkday(d) {
-		skipped = append(skipped, c.label(d))
-		d = addDays(d, 1)
-	}
-	basis += fmt.Sprintf(", not a working day (%s): moved to the next working day %s", strings.Join(skipped, ", "), Day(d))
-	return Due{Date: d, Basis: basis}
-}
+func (c *Calendar) After(from time.Time, t Term) Due { return c.count(from, t, 1) }
 
 // Before computes the date a term before `due`, e.g. the day by which a
 // delay notice must go out, "at the latest 3 working days before" the
@@ -223,23 +192,31 @@ func (c *Calendar) After(from time.Time, t Term) Due {
 // working days; other units subtract and, when the result is not a working
 // day, move back to the previous working day, so that the earlier
 // obligation is never moved later.
-func (c *Calendar) Before(due time.Time, t Term) Due {
-	start := StartOfDay(due)
+func (c *Calendar) Before(due time.Time, t Term) Due { return c.count(due, t, -1) }
+
+// count computes the date a term after (dir 1) or before (dir -1) the date
+// of from, and how it was reached.
+func (c *Calendar) count(from time.Time, t Term, dir int) Due {
+	word, move := "after", "next"
+	if dir < 0 {
+		word, move = "before", "previous"
+	}
+	start := StartOfDay(from)
 	if t.Unit == WorkingDays {
 		d := start
 		var skipped []string
 		for n := 0; n < t.N; {
-			d = addDays(d, -1)
+			d = addDays(d, dir)
 			if c.IsWorkday(d) {
 				n++
 			} else {
 				skipped = append(skipped, c.label(d))
 			}
 		}
-		return Due{Date: d, Basis: fmt.Sprintf("%s before %s%s = %s", t, Day(start), skippedText(skipped), Day(d))}
+		return Due{Date: d, Basis: fmt.Sprintf("%s %s %s%s = %s", t, word, Day(start), skippedText(skipped), Day(d))}
 	}
-	end, clamped := addTerm(start, t, -1)
-	basis := fmt.Sprintf("%s before %s = %s", t, Day(start), Day(end))
+	end, clamped := addTerm(start, t, dir)
+	basis := fmt.Sprintf("%s %s %s = %s", t, word, Day(start), Day(end))
 	if clamped {
 		basis += " (clamped to the end of the month)"
 	}
@@ -250,9 +227,9 @@ func (c *Calendar) Before(due time.Time, t Term) Due {
 	var skipped []string
 	for !c.IsWorkday(d) {
 		skipped = append(skipped, c.label(d))
-		d = addDays(d, -1)
+		d = addDays(d, dir)
 	}
-	basis += fmt.Sprintf(", not a working day (%s): moved to the previous working day %s", strings.Join(skipped, ", "), Day(d))
+	basis += fmt.Sprintf(", not a working day (%s): moved to the %s working day %s", strings.Join(skipped, ", "), move, Day(d))
 	return Due{Date: d, Basis: basis}
 }
 
