@@ -301,6 +301,20 @@ func (d *Daemon) supervise(ctx context.Context, name string, loop func(context.C
 	}
 }
 
+// waitOrKick waits for t, or until a transaction kicks, or the stop signal;
+// it reports false when stopping.
+func (d *Daemon) waitOrKick(t time.Duration, kicked <-chan struct{}) bool {
+	timer := time.NewTimer(t)
+	defer timer.Stop()
+	select {
+	case <-d.stop.Done():
+		return false
+	case <-kicked:
+	case <-timer.C:
+	}
+	return true
+}
+
 // sleep waits for t or the stop signal; it reports false when stopping.
 func (d *Daemon) sleep(t time.Duration) bool {
 	return sleep(d.stop, t)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"sync"
 	"time"
 
@@ -64,30 +65,30 @@ func (l *Logins) credentials(mb *config.Mailbox) (string, login.TokenSource, err
 	return pass, nil, err
 }
 
-// SMTPConfig is the SMTP side of a [[mailbox]], with its credentials and CAs.
-func (l *Logins) SMTPConfig(mb *config.Mailbox) (smtp.Config, error) {
+// account is how to log in to one server of a [[mailbox]]: its URL, the
+// user, the password or token source, the CAs.
+func (l *Logins) account(mb *config.Mailbox, u *url.URL, timeout time.Duration) (login.Account, error) {
 	pass, tokens, err := l.credentials(mb)
 	if err != nil {
-		return smtp.Config{}, err
+		return login.Account{}, err
 	}
 	roots, err := mb.RootCAs()
 	if err != nil {
-		return smtp.Config{}, err
+		return login.Account{}, err
 	}
-	return smtp.Config{URL: mb.SMTP, Username: mb.Username, Password: pass, Token: tokens, RootCAs: roots, Timeout: 60 * time.Second}, nil
+	return login.Account{URL: u, Username: mb.Username, Password: pass, Token: tokens, RootCAs: roots, Timeout: timeout}, nil
+}
+
+// SMTPConfig is the SMTP side of a [[mailbox]], with its credentials and CAs.
+func (l *Logins) SMTPConfig(mb *config.Mailbox) (smtp.Config, error) {
+	acc, err := l.account(mb, mb.SMTP, 60*time.Second)
+	return smtp.Config{Account: acc}, err
 }
 
 // IMAPConfig is the IMAP side of a [[mailbox]], with its credentials and CAs.
 func (l *Logins) IMAPConfig(mb *config.Mailbox, timeout time.Duration, log *slog.Logger) (imap.Config, error) {
-	pass, tokens, err := l.credentials(mb)
-	if err != nil {
-		return imap.Config{}, err
-	}
-	roots, err := mb.RootCAs()
-	if err != nil {
-		return imap.Config{}, err
-	}
-	return imap.Config{URL: mb.IMAP, Username: mb.Username, Password: pass, Token: tokens, RootCAs: roots, Timeout: timeout, Logger: log}, nil
+	acc, err := l.account(mb, mb.IMAP, timeout)
+	return imap.Config{Account: acc, Logger: log}, err
 }
 
 // LoginProblem words what a login error means for the person who has to

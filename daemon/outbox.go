@@ -56,15 +56,9 @@ func (d *Daemon) outboxLoop(ctx context.Context) {
 		if wait == 0 {
 			continue
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-d.stop.Done():
-			t.Stop()
+		if !d.waitOrKick(wait, d.kickOutbox) {
 			return
-		case <-d.kickOutbox:
-		case <-t.C:
 		}
-		t.Stop()
 	}
 }
 

@@ -41,14 +41,8 @@ func (d *Daemon) scheduleLoop(ctx context.Context) {
 		} else if !next.IsZero() {
 			wait = min(max(next.Sub(d.Now()), time.Second), time.Hour)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-d.stop.Done():
-			t.Stop()
+		if !d.waitOrKick(wait, d.kickSched) {
 			return
-		case <-d.kickSched:
-		case <-t.C:
 		}
-		t.Stop()
 	}
 }

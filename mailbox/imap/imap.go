@@ -9,14 +9,12 @@ import (
 	"cmp"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"net"
-	"net/url"
 	"os"
 	"slices"
 	"sync"
@@ -38,17 +36,8 @@ import (
 // loopback; default port 143), imap+insecure:// (no TLS, for loopback tests).
 // Certificates are always verified; RootCAs adds trusted roots.
 type Config struct {
-	URL      *url.URL
-	Username string
-	Password string
-	// Token, when set, logs in with an OAuth2 access token (XOAUTH2 or
-	// OAUTHBEARER, whichever the server offers; Mechanism forces one)
-	// instead of the password.
-	Token     login.TokenSource
-	Mechanism string
-	RootCAs   *x509.CertPool
-	Timeout   time.Duration // per command; default 60s
-	Logger    *slog.Logger
+	login.Account // Timeout: per command; default 60s
+	Logger        *slog.Logger
 }
 
 // ErrMessageGone is returned by FetchTo when the server has no message with

@@ -20,6 +20,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/klachtd/klachtd/mailbox/login"
 )
 
 type memServer struct {
@@ -94,8 +96,7 @@ func (s *memServer) dial(t *testing.T) *Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := Dial(ctx, Config{URL: s.url, Username: "info@example.nl", Password: "secret",
-		RootCAs: s.pool, Timeout: 5 * time.Second})
+	c, err := Dial(ctx, Config{Account: login.Account{URL: s.url, Username: "info@example.nl", Password: "secret", RootCAs: s.pool, Timeout: 5 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +341,7 @@ func TestIMAPCommandTimeout(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := Dial(context.Background(), Config{URL: u, Username: "u", Password: "p", Timeout: timeout})
+			c, err := Dial(context.Background(), Config{Account: login.Account{URL: u, Username: "u", Password: "p", Timeout: timeout}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -375,10 +376,10 @@ func TestIMAPDialErrors(t *testing.T) {
 		name string
 		cfg  Config
 	}{
-		{"wrong password", Config{URL: srv.url, Username: "info@example.nl", Password: "wrong"}},
-		{"untrusted certificate", Config{URL: tlsSrv.url, Username: "info@example.nl", Password: "secret"}},
-		{"bad scheme", Config{URL: &url.URL{Scheme: "pop3", Host: "127.0.0.1:1"}}},
-		{"refused", Config{URL: &url.URL{Scheme: "imap+insecure", Host: "127.0.0.1:1"}}},
+		{"wrong password", Config{Account: login.Account{URL: srv.url, Username: "info@example.nl", Password: "wrong"}}},
+		{"untrusted certificate", Config{Account: login.Account{URL: tlsSrv.url, Username: "info@example.nl", Password: "secret"}}},
+		{"bad scheme", Config{Account: login.Account{URL: &url.URL{Scheme: "pop3", Host: "127.0.0.1:1"}}}},
+		{"refused", Config{Account: login.Account{URL: &url.URL{Scheme: "imap+insecure", Host: "127.0.0.1:1"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -433,7 +434,7 @@ func TestIMAPRefusesPlaintextLogin(t *testing.T) {
 	}()
 	defer ln.Close()
 	u := &url.URL{Scheme: "imap", Host: ln.Addr().String()}
-	c, err := Dial(context.Background(), Config{URL: u, Username: "u", Password: "p", Timeout: 2 * time.Second})
+	c, err := Dial(context.Background(), Config{Account: login.Account{URL: u, Username: "u", Password: "p", Timeout: 2 * time.Second}})
 	if err == nil {
 		c.Close()
 		t.Fatal("Dial logged in without TLS")
@@ -460,7 +461,7 @@ func TestIMAPDovecot(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := Dial(ctx, Config{URL: u, Username: "piet@example.nl", Password: "secret", Timeout: 10 * time.Second})
+	c, err := Dial(ctx, Config{Account: login.Account{URL: u, Username: "piet@example.nl", Password: "secret", Timeout: 10 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}

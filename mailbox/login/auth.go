@@ -2,11 +2,29 @@ package login
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
+	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/klachtd/klachtd/mailbox/bearer"
 )
+
+// Account is how to log in to one mail server: its URL, the user, and a
+// password or an OAuth2 token source.
+type Account struct {
+	URL      *url.URL
+	Username string
+	Password string
+	// Token, when set, logs in with an OAuth2 access token (XOAUTH2 or
+	// OAUTHBEARER, whichever the server offers; Mechanism forces one)
+	// instead of the password.
+	Token     TokenSource
+	Mechanism string
+	RootCAs   *x509.CertPool // trusted in addition to the system roots
+	Timeout   time.Duration  // per command
+}
 
 // TokenSource supplies OAuth2 access tokens for XOAUTH2 and OAUTHBEARER
 // (package oauth's Source). Token returns one that is valid for a while;

@@ -14,6 +14,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/klachtd/klachtd/mailbox/login"
 )
 
 // fakeTokens is a login.TokenSource that hands out tokens in order: Token the
@@ -125,7 +127,7 @@ func TestSendWithToken(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			u, rec := startTokenSMTP(t, "good")
 			src := &fakeTokens{tokens: tt.tokens, err: tt.refresh}
-			cfg := Config{URL: u, Username: "info@example.nl", Token: src, Timeout: 5 * time.Second}
+			cfg := Config{Account: login.Account{URL: u, Username: "info@example.nl", Token: src, Timeout: 5 * time.Second}}
 			err := Send(context.Background(), cfg, "info@example.nl", []string{"klant@example.com"}, raw)
 			if src.refreshes != tt.refreshes {
 				t.Errorf("%d refreshes, want %d", src.refreshes, tt.refreshes)
@@ -155,7 +157,7 @@ func TestSendWithToken(t *testing.T) {
 
 func TestSendWithTokenNoMechanism(t *testing.T) {
 	u, _, _ := startSMTP(t, "plain") // offers PLAIN only
-	cfg := Config{URL: u, Username: "info@example.nl", Token: &fakeTokens{tokens: []string{"x"}}, Timeout: 5 * time.Second}
+	cfg := Config{Account: login.Account{URL: u, Username: "info@example.nl", Token: &fakeTokens{tokens: []string{"x"}}, Timeout: 5 * time.Second}}
 	err := Send(context.Background(), cfg, "info@example.nl", []string{"klant@example.com"}, []byte("x\r\n"))
 	if err == nil || !strings.Contains(err.Error(), "the server offers neither XOAUTH2 nor OAUTHBEARER") {
 		t.Errorf("Send = %v", err)

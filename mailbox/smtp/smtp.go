@@ -8,11 +8,9 @@ import (
 	"cmp"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"strings"
 	"time"
 
@@ -29,17 +27,8 @@ import (
 // TLS, default port 465), smtp+insecure:// (no TLS, for loopback tests;
 // default port 25).
 type Config struct {
-	URL      *url.URL
-	Username string
-	Password string
-	// Token, when set, authenticates with an OAuth2 access token (XOAUTH2
-	// or OAUTHBEARER, whichever the server offers; Mechanism forces one)
-	// instead of the password.
-	Token     login.TokenSource
-	Mechanism string
-	RootCAs   *x509.CertPool // trusted in addition to the system roots
-	Timeout   time.Duration  // per command; default 60s
-	HeloName  string         // EHLO name; default "localhost"
+	login.Account        // Timeout: per command; default 60s
+	HeloName      string // EHLO name; default "localhost"
 }
 
 const defaultSMTPTimeout = 60 * time.Second

@@ -130,8 +130,7 @@ func TestSendExactBytes(t *testing.T) {
 	for _, mode := range []string{"plain", "starttls", "tls"} {
 		t.Run(mode, func(t *testing.T) {
 			u, rec, clientTLS := startSMTP(t, mode)
-			cfg := Config{URL: u, Username: "info@example.nl", Password: "secret",
-				RootCAs: clientTLS.RootCAs, Timeout: 5 * time.Second, HeloName: "klachtd.example.nl"}
+			cfg := Config{Account: login.Account{URL: u, Username: "info@example.nl", Password: "secret", RootCAs: clientTLS.RootCAs, Timeout: 5 * time.Second}, HeloName: "klachtd.example.nl"}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			if err := Send(ctx, cfg, "info@example.nl", []string{"jose@example.com", "piet@example.nl"}, raw); err != nil {
@@ -174,29 +173,35 @@ func TestSendErrors(t *testing.T) {
 		auth      bool // an *login.AuthError: the session's failure, never the letter's
 	}{
 		{name: "permanent rcpt failure", rcpt: "perm@example.com", permanent: true, code: 550, stage: StageRcpt,
-			cfg: func() Config { return Config{URL: plainURL} }},
+			cfg: func() Config { return Config{Account: login.Account{URL: plainURL}} }},
 		{name: "temporary rcpt failure", rcpt: "temp@example.com", code: 450, stage: StageRcpt,
-			cfg: func() Config { return Config{URL: plainURL} }},
+			cfg: func() Config { return Config{Account: login.Account{URL: plainURL}} }},
 		{name: "server trouble at rcpt", rcpt: "sys@example.com", session: true, code: 451, stage: StageRcpt,
-			cfg: func() Config { return Config{URL: plainURL} }},
+			cfg: func() Config { return Config{Account: login.Account{URL: plainURL}} }},
 		// RFC 4954 §6: 535 5.7.8 is about our credentials, not the letter.
 		{name: "wrong password", rcpt: "x@example.com", session: true, code: 535, stage: StageSession, auth: true,
-			cfg: func() Config { return Config{URL: plainURL, Username: "info@example.nl", Password: "wrong"} }},
+			cfg: func() Config {
+				return Config{Account: login.Account{URL: plainURL, Username: "info@example.nl", Password: "wrong"}}
+			}},
 		{name: "starttls required but not offered", rcpt: "x@example.com", session: true, stage: StageSession,
 			cfg: func() Config {
 				u := *plainURL
 				u.Scheme = "smtp"
-				return Config{URL: &u}
+				return Config{Account: login.Account{URL: &u}}
 			}},
 		{name: "untrusted certificate", rcpt: "x@example.com", session: true, stage: StageSession,
 			cfg: func() Config {
 				u, _, _ := startSMTP(t, "tls")
-				return Config{URL: u}
+				return Config{Account: login.Account{URL: u}}
 			}},
 		{name: "bad scheme", rcpt: "x@example.com", session: true, stage: StageSession,
-			cfg: func() Config { return Config{URL: &url.URL{Scheme: "http", Host: "127.0.0.1:1"}} }},
+			cfg: func() Config {
+				return Config{Account: login.Account{URL: &url.URL{Scheme: "http", Host: "127.0.0.1:1"}}}
+			}},
 		{name: "connection refused", rcpt: "x@example.com", session: true, stage: StageSession,
-			cfg: func() Config { return Config{URL: &url.URL{Scheme: "smtp+insecure", Host: "127.0.0.1:1"}} }},
+			cfg: func() Config {
+				return Config{Account: login.Account{URL: &url.URL{Scheme: "smtp+insecure", Host: "127.0.0.1:1"}}}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -334,7 +339,7 @@ func TestSendRespectsContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err = Send(ctx, Config{URL: &url.URL{Scheme: "smtp+insecure", Host: ln.Addr().String()}, Timeout: time.Minute},
+	err = Send(ctx, Config{Account: login.Account{URL: &url.URL{Scheme: "smtp+insecure", Host: ln.Addr().String()}, Timeout: time.Minute}},
 		"info@example.nl", []string{"x@example.com"}, []byte("x\r\n"))
 	if err == nil {
 		t.Fatal("Send to a silent server succeeded")
@@ -360,8 +365,7 @@ func TestCheckSMTP(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
 			u, rec, clientTLS := startSMTP(t, tt.mode)
-			cfg := Config{URL: u, Username: "info@example.nl", Password: "secret",
-				RootCAs: clientTLS.RootCAs, Timeout: 5 * time.Second}
+			cfg := Config{Account: login.Account{URL: u, Username: "info@example.nl", Password: "secret", RootCAs: clientTLS.RootCAs, Timeout: 5 * time.Second}}
 			got, err := Check(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
