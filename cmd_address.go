@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/klachtd/klachtd/store"
@@ -12,9 +9,9 @@ import (
 
 // cmdAddress sets the complainant's postal address (lines separated by ";"
 // or new lines), for letters that go by post.
-func cmdAddress(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfgPath := newFlags("address", stderr)
-	pos, err := parseFlags(fs, args)
+func cmdAddress(c *call) error {
+	ctx, stdout := c.ctx, c.stdout
+	pos, err := c.args()
 	if err != nil {
 		return err
 	}
@@ -30,16 +27,13 @@ func cmdAddress(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(lines) == 0 {
 		return usagef("the address is empty")
 	}
-	e, err := open(ctx, *cfgPath, stderr)
+	e, err := c.open()
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 	err = e.store.Tx(ctx, func(tx *store.Tx) error {
-		d, err := tx.Dossier(pos[0])
-		if errors.Is(err, store.ErrNotFound) {
-			return usagef("no dossier %s", pos[0])
-		}
+		d, err := dossierNamed(tx, pos[0])
 		if err != nil {
 			return err
 		}

@@ -29,14 +29,14 @@ import (
 // SMTP and says in words what is wrong. It sends no mail unless -plus asks
 // for the plus-addressing probe; the only change it may make to a mailbox
 // is creating the processed folder, which the daemon would create anyway.
-func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfgPath := newFlags("check", stderr)
-	plus := fs.Bool("plus", false, "send a probe to a plus-address of each mailbox (info+klachtd-check-…@) and wait for it to arrive; it is deleted again")
-	plusWait := fs.Duration("plus-wait", 2*time.Minute, "how long to wait for the plus-address probe")
-	if _, err := parseFlags(fs, args); err != nil {
+func cmdCheck(c *call) error {
+	ctx, stdout := c.ctx, c.stdout
+	plus := c.flags.Bool("plus", false, "send a probe to a plus-address of each mailbox (info+klachtd-check-…@) and wait for it to arrive; it is deleted again")
+	plusWait := c.flags.Duration("plus-wait", 2*time.Minute, "how long to wait for the plus-address probe")
+	if _, err := c.args(); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath)
+	cfg, err := c.config()
 	if err != nil {
 		return err
 	}

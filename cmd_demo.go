@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,15 +20,14 @@ import (
 // cmdDemo starts an embedded IMAP and SMTP server on loopback, drops sample
 // complaints into info@example.nl, runs the daemon against them and shows
 // the result. With -serve it keeps everything running for a mail client.
-func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("klachtd demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	serve := fs.Bool("serve", false, "keep the servers and the daemon running and say how to connect a mail client")
-	dir := fs.String("dir", "", "working `directory` for the demo's config and data (default: a new temporary directory)")
-	imapAddr := fs.String("imap", "", "IMAP listen `address` (default 127.0.0.1:1143 with -serve, else a free port)")
-	smtpAddr := fs.String("smtp", "", "SMTP listen `address` (default 127.0.0.1:1025 with -serve, else a free port)")
-	wait := fs.Duration("wait", 25*time.Second, "how long to wait for the acknowledgements")
-	if _, err := parseFlags(fs, args); err != nil {
+func cmdDemo(c *call) error {
+	ctx, stdout, stderr := c.ctx, c.stdout, c.stderr
+	serve := c.flags.Bool("serve", false, "keep the servers and the daemon running and say how to connect a mail client")
+	dir := c.flags.String("dir", "", "working `directory` for the demo's config and data (default: a new temporary directory)")
+	imapAddr := c.flags.String("imap", "", "IMAP listen `address` (default 127.0.0.1:1143 with -serve, else a free port)")
+	smtpAddr := c.flags.String("smtp", "", "SMTP listen `address` (default 127.0.0.1:1025 with -serve, else a free port)")
+	wait := c.flags.Duration("wait", 25*time.Second, "how long to wait for the acknowledgements")
+	if _, err := c.args(); err != nil {
 		return err
 	}
 	if *imapAddr == "" {

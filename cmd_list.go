@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -99,18 +98,18 @@ func statusFilter(s string) ([]string, error) {
 // toPostByDossier returns the letter kinds waiting to be posted, per dossier id.
 func toPostByDossier(tx *store.Tx) (map[int64][]string, error) { return register.ToPost(tx) }
 
-func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfgPath := newFlags("list", stderr)
-	status := fs.String("status", "open", "open, closed or all")
-	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	if _, err := parseFlags(fs, args); err != nil {
+func cmdList(c *call) error {
+	ctx, stdout := c.ctx, c.stdout
+	status := c.flags.String("status", "open", "open, closed or all")
+	asJSON := c.flags.Bool("json", false, "print JSON for scripts")
+	if _, err := c.args(); err != nil {
 		return err
 	}
 	statuses, err := statusFilter(*status)
 	if err != nil {
 		return err
 	}
-	e, err := open(ctx, *cfgPath, stderr)
+	e, err := c.open()
 	if err != nil {
 		return err
 	}

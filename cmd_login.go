@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -15,16 +13,16 @@ import (
 // device authorization grant (RFC 8628) where the provider has one, else
 // (Google) the loopback redirect flow. The refresh token is stored 0600 in
 // the data directory; a running daemon picks it up at its next login.
-func cmdLogin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfgPath := newFlags("login", stderr)
-	address := fs.String("mailbox", "", "the `address` of the [[mailbox]] to log in (required)")
-	if _, err := parseFlags(fs, args); err != nil {
+func cmdLogin(c *call) error {
+	ctx, stdout := c.ctx, c.stdout
+	address := c.flags.String("mailbox", "", "the `address` of the [[mailbox]] to log in (required)")
+	if _, err := c.args(); err != nil {
 		return err
 	}
 	if *address == "" {
 		return usagef("-mailbox ADDRESS is required: the address of a [[mailbox]] with auth = \"oauth2\"")
 	}
-	cfg, err := loadConfig(*cfgPath)
+	cfg, err := c.config()
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -15,10 +13,10 @@ import (
 // cmdOnce runs one full cycle and exits. -now sets the clock, so that terms
 // can be tried out: a date alone means 09:00 that day in Amsterdam (after
 // the 08:00 notices of that day).
-func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfgPath := newFlags("once", stderr)
-	nowFlag := fs.String("now", "", "the clock: a date (2026-05-04) or RFC 3339 time")
-	if _, err := parseFlags(fs, args); err != nil {
+func cmdOnce(c *call) error {
+	ctx := c.ctx
+	nowFlag := c.flags.String("now", "", "the clock: a date (2026-05-04) or RFC 3339 time")
+	if _, err := c.args(); err != nil {
 		return err
 	}
 	var now time.Time
@@ -28,7 +26,7 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return usagef("-now: %v", err)
 		}
 	}
-	e, err := openDaemon(ctx, *cfgPath, stderr)
+	e, err := c.openDaemon()
 	if err != nil {
 		return err
 	}

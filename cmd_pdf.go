@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -24,10 +23,10 @@ var letterKinds = map[string]string{
 
 // cmdPDF writes the PDF of the latest letter of a kind. Letters are stored
 // as sent, so a reprint is byte-identical to the original.
-func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfgPath := newFlags("pdf", stderr)
-	outFile := fs.String("o", "", "output `file` (default NUMBER-KIND.pdf; - for standard output)")
-	pos, err := parseFlags(fs, args)
+func cmdPDF(c *call) error {
+	ctx, stdout := c.ctx, c.stdout
+	outFile := c.flags.String("o", "", "output `file` (default NUMBER-KIND.pdf; - for standard output)")
+	pos, err := c.args()
 	if err != nil {
 		return err
 	}
@@ -45,7 +44,7 @@ func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if kind == "dossier" {
 		// The dossier is rendered as it stands now, not stored.
-		e, err := openDaemon(ctx, *cfgPath, stderr)
+		e, err := c.openDaemon()
 		if err != nil {
 			return err
 		}
@@ -59,17 +58,14 @@ func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return writePDF(stdout, name, r.PDF)
 	}
-	e, err := open(ctx, *cfgPath, stderr)
+	e, err := c.open()
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 	var letter, unrendered *store.Letter
 	err = e.store.View(ctx, func(tx *store.Tx) error {
-		d, err := tx.Dossier(number)
-		if errors.Is(err, store.ErrNotFound) {
-			return usagef("no dossier %s", number)
-		}
+		d, err := dossierNamed(tx, number)
 		if err != nil {
 			return err
 		}

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -14,10 +11,10 @@ import (
 
 // cmdPosted records that the officer posted a letter (the command-line twin
 // of a "Verzonden:" reply).
-func cmdPosted(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfgPath := newFlags("posted", stderr)
-	date := fs.String("date", "", "date of posting (default today)")
-	pos, err := parseFlags(fs, args)
+func cmdPosted(c *call) error {
+	ctx, stdout := c.ctx, c.stdout
+	date := c.flags.String("date", "", "date of posting (default today)")
+	pos, err := c.args()
 	if err != nil {
 		return err
 	}
@@ -38,16 +35,13 @@ func cmdPosted(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usagef("-date: want YYYY-MM-DD, got %q", *date)
 		}
 	}
-	e, err := open(ctx, *cfgPath, stderr)
+	e, err := c.open()
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 	err = e.store.Tx(ctx, func(tx *store.Tx) error {
-		d, err := tx.Dossier(pos[0])
-		if errors.Is(err, store.ErrNotFound) {
-			return usagef("no dossier %s", pos[0])
-		}
+		d, err := dossierNamed(tx, pos[0])
 		if err != nil {
 			return err
 		}

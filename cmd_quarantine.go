@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"text/tabwriter"
 	"time"
 
@@ -28,17 +26,17 @@ type quarantineJSON struct {
 // cmdQuarantine lists the messages that could not be filed, with the
 // reason (docs/spec.md "Commands"). They were moved to the mailbox's
 // quarantine_folder; their bytes are kept as they came in.
-func cmdQuarantine(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfgPath := newFlags("quarantine", stderr)
-	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	pos, err := parseFlags(fs, args)
+func cmdQuarantine(c *call) error {
+	ctx, stdout := c.ctx, c.stdout
+	asJSON := c.flags.Bool("json", false, "print JSON for scripts")
+	pos, err := c.args()
 	if err != nil {
 		return err
 	}
 	if len(pos) != 0 {
 		return usagef("usage: klachtd quarantine [-json]")
 	}
-	e, err := open(ctx, *cfgPath, stderr)
+	e, err := c.open()
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os/signal"
 	"sync"
@@ -19,12 +18,12 @@ import (
 // Daemon.ShutdownGrace), and then closes the store; nothing is moved out of
 // the inbox that is not committed. With [web] listen set, the officer's
 // desk is served from the same process and store, and stops with the daemon.
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfgPath := newFlags("run", stderr)
-	if _, err := parseFlags(fs, args); err != nil {
+func cmdRun(c *call) error {
+	ctx := c.ctx
+	if _, err := c.args(); err != nil {
 		return err
 	}
-	e, err := openDaemon(ctx, *cfgPath, stderr)
+	e, err := c.openDaemon()
 	if err != nil {
 		return err
 	}

@@ -143,17 +143,17 @@ func loadDossier(ctx context.Context, st *store.Store, number string) (*showJSON
 	return out, err
 }
 
-func cmdShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, cfgPath := newFlags("show", stderr)
-	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	pos, err := parseFlags(fs, args)
+func cmdShow(c *call) error {
+	ctx, stdout := c.ctx, c.stdout
+	asJSON := c.flags.Bool("json", false, "print JSON for scripts")
+	pos, err := c.args()
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
 		return usagef("usage: klachtd show NUMBER [-json]")
 	}
-	e, err := open(ctx, *cfgPath, stderr)
+	e, err := c.open()
 	if err != nil {
 		return err
 	}

@@ -34,23 +34,24 @@ func (e *usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
 type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	name     string
+	summary  string
+	run      func(c *call) error
+	noConfig bool // it makes its own configuration (demo): no -config flag
 }
 
 var commandList = []command{
-	{"run", "run the daemon: IMAP IDLE, terms, outbox; stops on SIGINT/SIGTERM", cmdRun},
-	{"once", "one full cycle (fetch, file, schedule, send) and exit", cmdOnce},
-	{"demo", "embedded IMAP + SMTP servers with sample complaints, to try klachtd out", cmdDemo},
-	{"check", "validate the config and test the login to IMAP and SMTP", cmdCheck},
-	{"login", "OAuth2 sign-in for a mailbox with auth = \"oauth2\"", cmdLogin},
-	{"list", "the register of complaints", cmdList},
-	{"show", "one dossier: fields, terms, messages, letters and events", cmdShow},
-	{"pdf", "(re)print a letter of a dossier as PDF", cmdPDF},
-	{"posted", "record that a letter went out by post", cmdPosted},
-	{"address", "set the complainant's postal address", cmdAddress},
-	{"quarantine", "messages that could not be filed, with the reason", cmdQuarantine},
+	{name: "run", summary: "run the daemon: IMAP IDLE, terms, outbox; stops on SIGINT/SIGTERM", run: cmdRun},
+	{name: "once", summary: "one full cycle (fetch, file, schedule, send) and exit", run: cmdOnce},
+	{name: "demo", summary: "embedded IMAP + SMTP servers with sample complaints, to try klachtd out", run: cmdDemo, noConfig: true},
+	{name: "check", summary: "validate the config and test the login to IMAP and SMTP", run: cmdCheck},
+	{name: "login", summary: "OAuth2 sign-in for a mailbox with auth = \"oauth2\"", run: cmdLogin},
+	{name: "list", summary: "the register of complaints", run: cmdList},
+	{name: "show", summary: "one dossier: fields, terms, messages, letters and events", run: cmdShow},
+	{name: "pdf", summary: "(re)print a letter of a dossier as PDF", run: cmdPDF},
+	{name: "posted", summary: "record that a letter went out by post", run: cmdPosted},
+	{name: "address", summary: "set the complainant's postal address", run: cmdAddress},
+	{name: "quarantine", summary: "messages that could not be filed, with the reason", run: cmdQuarantine},
 }
 
 func main() {
@@ -69,7 +70,7 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(ctx, args[1:], stdout, stderr)
+		err := c.run(newCall(ctx, c, args[1:], stdout, stderr))
 		if err == nil {
 			return exitOK
 		}
@@ -100,30 +101,43 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'klachtd COMMAND -h' for its flags.")
 }
 
-// newFlags makes a flag set with the common -config flag.
-func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet("klachtd "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	def := os.Getenv("KLACHTD_CONFIG")
-	if def == "" {
-		def = "config.toml"
-	}
-	path := fs.String("config", def, "configuration `file`")
-	return fs, path
+// call is one run of a subcommand: its flags (with the common -config),
+// its arguments, where it writes.
+type call struct {
+	ctx            context.Context
+	flags          *flag.FlagSet
+	configPath     *string // nil for a command without -config
+	raw            []string
+	stdout, stderr io.Writer
 }
 
-// parseFlags parses args, allowing flags after positional arguments
-// ("show KL-2026-0001 -json").
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+func newCall(ctx context.Context, cmd command, args []string, stdout, stderr io.Writer) *call {
+	fs := flag.NewFlagSet("klachtd "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &call{ctx: ctx, flags: fs, raw: args, stdout: stdout, stderr: stderr}
+	if !cmd.noConfig {
+		def := os.Getenv("KLACHTD_CONFIG")
+		if def == "" {
+			def = "config.toml"
+		}
+		c.configPath = fs.String("config", def, "configuration `file`")
+	}
+	return c
+}
+
+// args parses the flags, which may also follow the positional arguments
+// ("show KL-2026-0001 -json"), and returns the positional arguments.
+func (c *call) args() ([]string, error) {
 	var positional []string
+	args := c.raw
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := c.flags.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
 			return nil, usagef("%v", err)
 		}
-		args = fs.Args()
+		args = c.flags.Args()
 		if len(args) == 0 {
 			return positional, nil
 		}
@@ -150,10 +164,20 @@ func (e *env) Close() {
 	}
 }
 
-// loadConfig loads the config; a missing or unreadable file is a usage
-// error (exit 2), like a bad one.
-func loadConfig(path string) (*config.Config, error) {
-	cfg, err := config.Load(path)
+// dossierNamed returns the dossier with a number given on the command
+// line; one that does not exist is a usage error (exit 2).
+func dossierNamed(tx *store.Tx, number string) (*store.Dossier, error) {
+	d, err := tx.Dossier(number)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, usagef("no dossier %s", number)
+	}
+	return d, err
+}
+
+// config loads the config named by -config; a missing or unreadable file
+// is a usage error (exit 2), like a bad one.
+func (c *call) config() (*config.Config, error) {
+	cfg, err := config.Load(*c.configPath)
 	var ce *config.Error
 	if err != nil && !errors.As(err, &ce) {
 		return nil, usagef("%v (give the config with -config FILE or $KLACHTD_CONFIG)", err)
@@ -162,13 +186,13 @@ func loadConfig(path string) (*config.Config, error) {
 }
 
 // open loads the config and opens the store.
-func open(ctx context.Context, path string, stderr io.Writer) (*env, error) {
-	cfg, err := loadConfig(path)
+func (c *call) open() (*env, error) {
+	cfg, err := c.config()
 	if err != nil {
 		return nil, err
 	}
-	log := newLogger(cfg, stderr)
-	st, err := store.Open(ctx, cfg.DataDir)
+	log := newLogger(cfg, c.stderr)
+	st, err := store.Open(c.ctx, cfg.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
 	}
@@ -177,13 +201,13 @@ func open(ctx context.Context, path string, stderr io.Writer) (*env, error) {
 
 // openDaemon loads the config and wires the daemon (daemon.Open: store,
 // templates, secret).
-func openDaemon(ctx context.Context, path string, stderr io.Writer) (*env, error) {
-	cfg, err := loadConfig(path)
+func (c *call) openDaemon() (*env, error) {
+	cfg, err := c.config()
 	if err != nil {
 		return nil, err
 	}
-	log := newLogger(cfg, stderr)
-	d, err := daemon.Open(ctx, cfg, log)
+	log := newLogger(cfg, c.stderr)
+	d, err := daemon.Open(c.ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}

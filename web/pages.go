@@ -232,15 +232,26 @@ func pathID(r *http.Request) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// letterPDF downloads the PDF of a letter of the dossier.
-func (s *Server) letterPDF(w http.ResponseWriter, r *http.Request, u *user) {
+// dossierItem reads the dossier and the id of one of its letters or
+// attachments from the path; it answers "not found" and returns nil when
+// there is no such dossier or id.
+func (s *Server) dossierItem(w http.ResponseWriter, r *http.Request, u *user) (*dossierPage, int64) {
 	p := s.dossierOr404(w, r, u)
 	if p == nil {
-		return
+		return nil, 0
 	}
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r, u)
+		return nil, 0
+	}
+	return p, id
+}
+
+// letterPDF downloads the PDF of a letter of the dossier.
+func (s *Server) letterPDF(w http.ResponseWriter, r *http.Request, u *user) {
+	p, id := s.dossierItem(w, r, u)
+	if p == nil {
 		return
 	}
 	for _, l := range p.Letters {
@@ -254,13 +265,8 @@ func (s *Server) letterPDF(w http.ResponseWriter, r *http.Request, u *user) {
 
 // attachment downloads an attachment of a message of the dossier.
 func (s *Server) attachment(w http.ResponseWriter, r *http.Request, u *user) {
-	p := s.dossierOr404(w, r, u)
+	p, id := s.dossierItem(w, r, u)
 	if p == nil {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r, u)
 		return
 	}
 	for _, e := range p.Thread {

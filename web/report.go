@@ -100,6 +100,27 @@ func (s *Server) figures(r *http.Request, org *config.Organisation, year int) (r
 	return f, err
 }
 
+// officerFigures computes the figures of a year of the organisation the
+// request names, where the user is its officer; otherwise it answers the
+// request (forbidden, not found, failed) and reports false.
+func (s *Server) officerFigures(w http.ResponseWriter, r *http.Request, u *user, year int) (org *config.Organisation, mine []*config.Organisation, f report.Figures, ok bool) {
+	org, mine = officerOrg(r, u)
+	if len(mine) == 0 {
+		s.forbidden(w, r, u)
+		return nil, nil, f, false
+	}
+	if org == nil {
+		s.notFound(w, r, u)
+		return nil, nil, f, false
+	}
+	f, err := s.figures(r, org, year)
+	if err != nil {
+		s.fail(w, r, u, err)
+		return nil, nil, f, false
+	}
+	return org, mine, f, true
+}
+
 // reportPage shows the yearly figures (docs/procedure.md step 12) of an
 // organisation where the user is the officer, with charts and downloads.
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, u *user) {
@@ -108,18 +129,8 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, u *user) {
 		s.notFound(w, r, u)
 		return
 	}
-	org, mine := officerOrg(r, u)
-	if len(mine) == 0 {
-		s.forbidden(w, r, u)
-		return
-	}
-	if org == nil {
-		s.notFound(w, r, u)
-		return
-	}
-	f, err := s.figures(r, org, year)
-	if err != nil {
-		s.fail(w, r, u, err)
+	org, mine, f, ok := s.officerFigures(w, r, u, year)
+	if !ok {
 		return
 	}
 	lang := s.lang(u)
@@ -211,18 +222,8 @@ func (s *Server) reportFile(w http.ResponseWriter, r *http.Request, u *user) {
 		s.notFound(w, r, u)
 		return
 	}
-	org, mine := officerOrg(r, u)
-	if len(mine) == 0 {
-		s.forbidden(w, r, u)
-		return
-	}
-	if org == nil {
-		s.notFound(w, r, u)
-		return
-	}
-	f, err := s.figures(r, org, year)
-	if err != nil {
-		s.fail(w, r, u, err)
+	org, _, f, ok := s.officerFigures(w, r, u, year)
+	if !ok {
 		return
 	}
 	var buf bytes.Buffer
