@@ -10,7 +10,7 @@ import (
 // cmdAddress sets the complainant's postal address (lines separated by ";"
 // or new lines), for letters that go by post.
 func cmdAddress(c *call) error {
-	ctx, stdout := c.ctx, c.stdout
+	stdout := c.stdout
 	pos, err := c.args()
 	if err != nil {
 		return err
@@ -27,16 +27,7 @@ func cmdAddress(c *call) error {
 	if len(lines) == 0 {
 		return usagef("the address is empty")
 	}
-	e, err := c.open()
-	if err != nil {
-		return err
-	}
-	defer e.Close()
-	err = e.store.Tx(ctx, func(tx *store.Tx) error {
-		d, err := dossierNamed(tx, pos[0])
-		if err != nil {
-			return err
-		}
+	err = c.changeDossier(pos[0], func(tx *store.Tx, d *store.Dossier) error {
 		d.PostalAddress = lines
 		if err := tx.UpdateDossier(d); err != nil {
 			return err

@@ -12,7 +12,7 @@ import (
 // cmdPosted records that the officer posted a letter (the command-line twin
 // of a "Verzonden:" reply).
 func cmdPosted(c *call) error {
-	ctx, stdout := c.ctx, c.stdout
+	stdout := c.stdout
 	date := c.flags.String("date", "", "date of posting (default today)")
 	pos, err := c.args()
 	if err != nil {
@@ -35,16 +35,7 @@ func cmdPosted(c *call) error {
 			return usagef("-date: want YYYY-MM-DD, got %q", *date)
 		}
 	}
-	e, err := c.open()
-	if err != nil {
-		return err
-	}
-	defer e.Close()
-	err = e.store.Tx(ctx, func(tx *store.Tx) error {
-		d, err := dossierNamed(tx, pos[0])
-		if err != nil {
-			return err
-		}
+	err = c.changeDossier(pos[0], func(tx *store.Tx, d *store.Dossier) error {
 		return tx.RecordPosted(d, kind, at, "cli", 0)
 	})
 	if err != nil {

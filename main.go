@@ -164,6 +164,23 @@ func (e *env) Close() {
 	}
 }
 
+// changeDossier opens the store and runs change on the dossier with the
+// number given on the command line, in one transaction.
+func (c *call) changeDossier(number string, change func(tx *store.Tx, d *store.Dossier) error) error {
+	e, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	return e.store.Tx(c.ctx, func(tx *store.Tx) error {
+		d, err := dossierNamed(tx, number)
+		if err != nil {
+			return err
+		}
+		return change(tx, d)
+	})
+}
+
 // dossierNamed returns the dossier with a number given on the command
 // line; one that does not exist is a usage error (exit 2).
 func dossierNamed(tx *store.Tx, number string) (*store.Dossier, error) {
