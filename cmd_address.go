@@ -10,7 +10,6 @@ import (
 // cmdAddress sets the complainant's postal address (lines separated by ";"
 // or new lines), for letters that go by post.
 func cmdAddress(c *call) error {
-	stdout := c.stdout
 	pos, err := c.args()
 	if err != nil {
 		return err
@@ -37,6 +36,6 @@ func cmdAddress(c *call) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: postal address set to %s\n", strings.ToUpper(pos[0]), strings.Join(lines, ", "))
+	fmt.Fprintf(c.stdout, "%s: postal address set to %s\n", strings.ToUpper(pos[0]), strings.Join(lines, ", "))
 	return nil
 }

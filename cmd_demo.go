@@ -21,7 +21,7 @@ import (
 // complaints into info@example.nl, runs the daemon against them and shows
 // the result. With -serve it keeps everything running for a mail client.
 func cmdDemo(c *call) error {
-	ctx, stdout, stderr := c.ctx, c.stdout, c.stderr
+	stderr := c.stderr
 	serve := c.flags.Bool("serve", false, "keep the servers and the daemon running and say how to connect a mail client")
 	dir := c.flags.String("dir", "", "working `directory` for the demo's config and data (default: a new temporary directory)")
 	imapAddr := c.flags.String("imap", "", "IMAP listen `address` (default 127.0.0.1:1143 with -serve, else a free port)")
@@ -60,7 +60,7 @@ func cmdDemo(c *call) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	d, err := daemon.Open(ctx, cfg, log)
+	d, err := daemon.Open(c.ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -72,8 +72,8 @@ func cmdDemo(c *call) error {
 		return err
 	}
 	complaints := 0
-	fmt.Fprintf(stdout, "klachtd demo: IMAP %s, SMTP %s (in-process, loopback only)\n", srv.IMAPAddr, srv.SMTPAddr)
-	fmt.Fprintf(stdout, "Dropping %d sample mails into info@example.nl:\n", len(samples))
+	fmt.Fprintf(c.stdout, "klachtd demo: IMAP %s, SMTP %s (in-process, loopback only)\n", srv.IMAPAddr, srv.SMTPAddr)
+	fmt.Fprintf(c.stdout, "Dropping %d sample mails into info@example.nl:\n", len(samples))
 	for _, s := range samples {
 		note := "a complaint"
 		if s.Automatic {
@@ -81,13 +81,13 @@ func cmdDemo(c *call) error {
 		} else {
 			complaints++
 		}
-		fmt.Fprintf(stdout, "  %-28s %s\n", s.Name, note)
+		fmt.Fprintf(c.stdout, "  %-28s %s\n", s.Name, note)
 	}
 	if err := srv.Feed(samples); err != nil {
 		return err
 	}
 
-	runCtx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	runCtx, stop := signal.NotifyContext(c.ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	daemonCtx, cancel := context.WithCancel(runCtx)
 	done := make(chan error, 1)
@@ -101,27 +101,27 @@ func cmdDemo(c *call) error {
 	deadline := time.After(*wait)
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
-	for acknowledged(ctx, st) < complaints {
+	for acknowledged(c.ctx, st) < complaints {
 		select {
 		case <-deadline:
 			_ = shutdown()
-			return fmt.Errorf("only %d of %d acknowledgements were sent within %s (data in %s)", acknowledged(ctx, st), complaints, *wait, work)
+			return fmt.Errorf("only %d of %d acknowledgements were sent within %s (data in %s)", acknowledged(c.ctx, st), complaints, *wait, work)
 		case <-runCtx.Done():
 			return shutdown()
 		case <-tick.C:
 		}
 	}
-	fmt.Fprintf(stdout, "\nAll %d complaints registered and acknowledged in %.1f s.\n\nThe register (klachtd list):\n\n", complaints, time.Since(start).Seconds())
-	if err := demoReport(ctx, stdout, st, srv); err != nil {
+	fmt.Fprintf(c.stdout, "\nAll %d complaints registered and acknowledged in %.1f s.\n\nThe register (klachtd list):\n\n", complaints, time.Since(start).Seconds())
+	if err := demoReport(c.ctx, c.stdout, st, srv); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nEverything is in %s. Look further with:\n", work)
-	fmt.Fprintf(stdout, "  go run . show KL-%d-0001 -config %s\n", time.Now().Year(), cfgFile)
-	fmt.Fprintf(stdout, "  go run . pdf KL-%d-0002 acknowledgement -config %s\n", time.Now().Year(), cfgFile)
+	fmt.Fprintf(c.stdout, "\nEverything is in %s. Look further with:\n", work)
+	fmt.Fprintf(c.stdout, "  go run . show KL-%d-0001 -config %s\n", time.Now().Year(), cfgFile)
+	fmt.Fprintf(c.stdout, "  go run . pdf KL-%d-0002 acknowledgement -config %s\n", time.Now().Year(), cfgFile)
 	if !*serve {
 		return shutdown()
 	}
-	fmt.Fprintf(stdout, `
+	fmt.Fprintf(c.stdout, `
 The demo keeps running (Ctrl-C stops it). Point a mail client at it:
   IMAP   %s  no TLS, user klant@example.com (or any of %v), password %q
   SMTP   %s  no TLS, same user and password

@@ -14,7 +14,7 @@ import (
 // (Google) the loopback redirect flow. The refresh token is stored 0600 in
 // the data directory; a running daemon picks it up at its next login.
 func cmdLogin(c *call) error {
-	ctx, stdout := c.ctx, c.stdout
+	stdout := c.stdout
 	address := c.flags.String("mailbox", "", "the `address` of the [[mailbox]] to log in (required)")
 	if _, err := c.args(); err != nil {
 		return err
@@ -42,7 +42,7 @@ func cmdLogin(c *call) error {
 	case mb.Auth != config.AuthOAuth2:
 		return usagef("mailbox %s logs in with a password; set auth = \"oauth2\" and the oauth2_* keys in %s to use OAuth2", mb.Address, cfg.File)
 	}
-	path, err := oauth.Login(ctx, cfg.DataDir, mb, stdout, os.Stdin)
+	path, err := oauth.Login(c.ctx, cfg.DataDir, mb, stdout, os.Stdin)
 	if err != nil {
 		return fmt.Errorf("login %s: %w", mb.Address, err)
 	}

@@ -24,7 +24,7 @@ var letterKinds = map[string]string{
 // cmdPDF writes the PDF of the latest letter of a kind. Letters are stored
 // as sent, so a reprint is byte-identical to the original.
 func cmdPDF(c *call) error {
-	ctx, stdout := c.ctx, c.stdout
+	stdout := c.stdout
 	outFile := c.flags.String("o", "", "output `file` (default NUMBER-KIND.pdf; - for standard output)")
 	pos, err := c.args()
 	if err != nil {
@@ -49,7 +49,7 @@ func cmdPDF(c *call) error {
 			return err
 		}
 		defer e.Close()
-		r, err := e.daemon.DossierPDF(ctx, number)
+		r, err := e.daemon.DossierPDF(c.ctx, number)
 		if errors.Is(err, store.ErrNotFound) {
 			return usagef("no dossier %s", number)
 		}
@@ -64,7 +64,7 @@ func cmdPDF(c *call) error {
 	}
 	defer e.Close()
 	var letter, unrendered *store.Letter
-	err = e.store.View(ctx, func(tx *store.Tx) error {
+	err = e.store.View(c.ctx, func(tx *store.Tx) error {
 		d, err := dossierNamed(tx, number)
 		if err != nil {
 			return err

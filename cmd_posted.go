@@ -12,7 +12,6 @@ import (
 // cmdPosted records that the officer posted a letter (the command-line twin
 // of a "Verzonden:" reply).
 func cmdPosted(c *call) error {
-	stdout := c.stdout
 	date := c.flags.String("date", "", "date of posting (default today)")
 	pos, err := c.args()
 	if err != nil {
@@ -41,6 +40,6 @@ func cmdPosted(c *call) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %s letter recorded as posted on %s\n", strings.ToUpper(pos[0]), kind, at.Format("2006-01-02"))
+	fmt.Fprintf(c.stdout, "%s: %s letter recorded as posted on %s\n", strings.ToUpper(pos[0]), kind, at.Format("2006-01-02"))
 	return nil
 }

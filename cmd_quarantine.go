@@ -27,7 +27,7 @@ type quarantineJSON struct {
 // reason (docs/spec.md "Commands"). They were moved to the mailbox's
 // quarantine_folder; their bytes are kept as they came in.
 func cmdQuarantine(c *call) error {
-	ctx, stdout := c.ctx, c.stdout
+	stdout := c.stdout
 	asJSON := c.flags.Bool("json", false, "print JSON for scripts")
 	pos, err := c.args()
 	if err != nil {
@@ -42,7 +42,7 @@ func cmdQuarantine(c *call) error {
 	}
 	defer e.Close()
 	var qs []*store.Quarantined
-	if err := e.store.View(ctx, func(tx *store.Tx) error {
+	if err := e.store.View(c.ctx, func(tx *store.Tx) error {
 		var err error
 		qs, err = tx.Quarantined()
 		return err

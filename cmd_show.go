@@ -144,7 +144,7 @@ func loadDossier(ctx context.Context, st *store.Store, number string) (*showJSON
 }
 
 func cmdShow(c *call) error {
-	ctx, stdout := c.ctx, c.stdout
+	stdout := c.stdout
 	asJSON := c.flags.Bool("json", false, "print JSON for scripts")
 	pos, err := c.args()
 	if err != nil {
@@ -158,7 +158,7 @@ func cmdShow(c *call) error {
 		return err
 	}
 	defer e.Close()
-	d, err := loadDossier(ctx, e.store, pos[0])
+	d, err := loadDossier(c.ctx, e.store, pos[0])
 	if err != nil {
 		return err
 	}
