@@ -75,17 +75,26 @@ func addUsers(t *testing.T, addrs ...string) {
 // folder that does not exist yields nothing.
 func folderHeader(t testing.TB, user, folder string, names ...string) []textproto.MIMEHeader {
 	t.Helper()
-	c, done, err := imapLoginFor(user, 5*time.Minute)
+	hs, err := tryFolderHeader(user, folder, names...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return hs
+}
+
+// tryFolderHeader is folderHeader for goroutines that may not fail the test.
+func tryFolderHeader(user, folder string, names ...string) ([]textproto.MIMEHeader, error) {
+	c, done, err := imapLoginFor(user, 5*time.Minute)
+	if err != nil {
+		return nil, err
 	}
 	defer done()
 	uids, exists, err := selectUIDs(c, folder, nil)
 	if err != nil {
-		t.Fatalf("%s: %v", user, err)
+		return nil, fmt.Errorf("%s: %w", user, err)
 	}
 	if !exists || len(uids) == 0 {
-		return nil
+		return nil, nil
 	}
 	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: names, Peek: true}
 	bufs, err := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
@@ -93,7 +102,7 @@ func folderHeader(t testing.TB, user, folder string, names ...string) []textprot
 		BodySection: []*imap.FetchItemBodySection{section},
 	}).Collect()
 	if err != nil {
-		t.Fatalf("%s: fetch headers of %s: %v", user, folder, err)
+		return nil, fmt.Errorf("%s: fetch headers of %s: %w", user, folder, err)
 	}
 	var out []textproto.MIMEHeader
 	for _, b := range bufs {
@@ -104,7 +113,7 @@ func folderHeader(t testing.TB, user, folder string, names ...string) []textprot
 		}
 		out = append(out, h)
 	}
-	return out
+	return out, nil
 }
 
 // messageIDsIn lists the Message-IDs (without brackets) of user's folder,
