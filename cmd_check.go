@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/daemon"
 	"github.com/klachtd/klachtd/mailbox"
+	"github.com/klachtd/klachtd/store"
 	"github.com/klachtd/klachtd/templates"
 )
 
@@ -37,6 +40,9 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			org.ID, org.Name, p.AcknowledgeWithin, p.DecideWithin, p.DelayNoticeBefore, org.Officer, org.DefaultHandler)
 	}
 	var failed []error
+	if err := checkConditions(ctx, cfg, stdout); err != nil {
+		failed = append(failed, err)
+	}
 	for _, mb := range cfg.Mailboxes {
 		if err := checkMailbox(ctx, mb, stdout); err != nil {
 			fmt.Fprintf(stdout, "mailbox %s: FAILED: %v\n", mb.Address, err)
@@ -80,5 +86,34 @@ func checkMailbox(ctx context.Context, mb *config.Mailbox, stdout io.Writer) err
 		return fmt.Errorf("smtp %s: %w", mb.SMTP.Redacted(), err)
 	}
 	fmt.Fprintf(stdout, "mailbox %s: smtp %s ok: %s\n", mb.Address, mb.SMTP.Redacted(), info)
+	return nil
+}
+
+// checkConditions reports what the running klachtd found broken (sending
+// through a mailbox, an IMAP login refused), from the store, if there is
+// one yet.
+func checkConditions(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, "klachtd.db")); err != nil {
+		return nil // no store yet: nothing has run
+	}
+	st, err := store.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
+	}
+	defer st.Close()
+	var conds []string
+	if err := st.View(ctx, func(tx *store.Tx) error {
+		var err error
+		conds, err = activeConditions(tx)
+		return err
+	}); err != nil {
+		return fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
+	}
+	for _, c := range conds {
+		fmt.Fprintf(stdout, "BROKEN: %s\n", c)
+	}
+	if len(conds) == 0 {
+		fmt.Fprintln(stdout, "klachtd has recorded no lasting failures (sending and logins worked when last tried)")
+	}
 	return nil
 }

@@ -126,9 +126,13 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer e.Close()
 	var ds []*store.Dossier
 	var toPost map[int64][]string
+	var conditions []string
 	err = e.store.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if ds, err = tx.Dossiers(store.DossierFilter{Statuses: statuses}); err != nil {
+			return err
+		}
+		if conditions, err = activeConditions(tx); err != nil {
 			return err
 		}
 		toPost, err = toPostByDossier(tx)
@@ -147,11 +151,42 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
+	// What is broken comes first: a register that looks fine while no
+	// letter goes out would mislead.
+	for _, c := range conditions {
+		fmt.Fprintf(stdout, "WARNING: %s\n", c)
+	}
+	if len(conditions) > 0 {
+		fmt.Fprintln(stdout)
+	}
 	if len(ds) == 0 {
 		fmt.Fprintf(stdout, "No dossiers (-status %s).\n", *status)
 		return nil
 	}
 	return printRegister(stdout, ds, toPost, now)
+}
+
+// activeConditions describes the lasting failures (sending broken, IMAP
+// login refused) that are active, for people.
+func activeConditions(tx *store.Tx) ([]string, error) {
+	conds, err := tx.ActiveConditions()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range conds {
+		if !daemon.ConditionShown(c) {
+			continue
+		}
+		waiting := 0
+		if kind, addr, _ := strings.Cut(c.Key, ":"); kind == "smtp" {
+			if waiting, err = tx.Unsent(addr); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, daemon.DescribeCondition(c, waiting))
+	}
+	return out, nil
 }
 
 // printRegister prints dossiers as a table, flagging overdue ones and

@@ -63,25 +63,36 @@ func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return writePDF(stdout, name, r.PDF)
 	}
-	var letter *store.Letter
+	var letter, unrendered *store.Letter
 	err = e.store.View(ctx, func(tx *store.Tx) error {
 		d, err := tx.Dossier(number)
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
 			return usagef("no dossier %s", number)
+		}
+		if err != nil {
+			return err
 		}
 		ls, err := tx.Letters(d.ID)
 		if err != nil {
 			return err
 		}
 		for _, l := range ls {
-			if l.Kind == kind && l.PDFPath != "" {
+			if l.Kind != kind {
+				continue
+			}
+			if l.PDFPath != "" {
 				letter = l
+			} else if l.RenderError != "" {
+				unrendered = l
 			}
 		}
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if letter == nil && unrendered != nil {
+		return fmt.Errorf("the %s letter of %s could not be made (%s); it is made again when klachtd run or once starts", kind, number, unrendered.RenderError)
 	}
 	if letter == nil {
 		return fmt.Errorf("dossier %s has no %s letter", number, kind)

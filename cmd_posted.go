@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -44,8 +45,11 @@ func cmdPosted(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer e.Close()
 	err = e.store.Tx(ctx, func(tx *store.Tx) error {
 		d, err := tx.Dossier(pos[0])
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
 			return usagef("no dossier %s", pos[0])
+		}
+		if err != nil {
+			return err
 		}
 		return tx.RecordPosted(d, kind, at, "cli", 0)
 	})
@@ -83,8 +87,11 @@ func cmdAddress(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer e.Close()
 	err = e.store.Tx(ctx, func(tx *store.Tx) error {
 		d, err := tx.Dossier(pos[0])
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
 			return usagef("no dossier %s", pos[0])
+		}
+		if err != nil {
+			return err
 		}
 		d.PostalAddress = lines
 		if err := tx.UpdateDossier(d); err != nil {

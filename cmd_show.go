@@ -44,6 +44,9 @@ type letterJSON struct {
 	Channel   string     `json:"channel"`
 	ToPost    bool       `json:"to_post"`
 	PDF       string     `json:"pdf"`
+	// RenderError says why the letter could not be made yet; it is made
+	// again when run or once starts.
+	RenderError string `json:"render_error,omitempty"`
 }
 
 type eventJSON struct {
@@ -116,7 +119,7 @@ func loadDossier(ctx context.Context, st *store.Store, number string) (*showJSON
 			}
 			out.Letters = append(out.Letters, letterJSON{Kind: l.Kind, Language: l.Language, Recipient: l.Recipient,
 				CreatedAt: timePtr(l.CreatedAt), SentAt: timePtr(l.SentAt), PostedAt: timePtr(l.PostedAt),
-				Channel: l.Channel, ToPost: l.PostWanted && l.PostedAt.IsZero(), PDF: pdf})
+				Channel: l.Channel, ToPost: l.PostWanted && l.PostedAt.IsZero(), PDF: pdf, RenderError: l.RenderError})
 		}
 		evs, err := tx.Events(d.ID)
 		if err != nil {
@@ -237,6 +240,9 @@ func printDossier(w io.Writer, d *showJSON) {
 		fmt.Fprintln(w, "Letters:")
 		for _, l := range d.Letters {
 			state := "queued"
+			if l.RenderError != "" {
+				state = "COULD NOT BE MADE: " + l.RenderError + "; made again when klachtd starts"
+			}
 			if l.SentAt != nil {
 				state = "sent " + fmtTime(l.SentAt)
 			}

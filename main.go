@@ -51,6 +51,7 @@ var commandList = []command{
 	{"pdf", "(re)print a letter of a dossier as PDF", cmdPDF},
 	{"posted", "record that a letter went out by post", cmdPosted},
 	{"address", "set the complainant's postal address", cmdAddress},
+	{"quarantine", "messages that could not be filed, with the reason", cmdQuarantine},
 }
 
 func main() {

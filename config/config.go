@@ -143,8 +143,11 @@ type Mailbox struct {
 	Address         string // intake address, lowercased
 	Folder          string // default INBOX
 	ProcessedFolder string // default "Klachten"
-	CAFile          string // absolute, or ""
-	PollInterval    time.Duration
+	// QuarantineFolder is where messages that could not be filed go, so
+	// that they are not fetched again (default "Quarantaine").
+	QuarantineFolder string
+	CAFile           string // absolute, or ""
+	PollInterval     time.Duration
 }
 
 // Password returns the mailbox password from the environment variable

@@ -377,6 +377,20 @@ delay_notice_before = "3 werkdagen"
 			},
 		},
 		{
+			name: "quarantine folder is the intake folder",
+			doc: func(t *testing.T) string {
+				return edit(t, "address", `address = "info@example.nl"`+"\nquarantine_folder = \"Inbox\"")
+			},
+			want: []string{"bad.toml:22: mailbox[0].quarantine_folder: must differ from folder (INBOX): quarantined messages would be fetched again"},
+		},
+		{
+			name: "quarantine folder is the processed folder",
+			doc: func(t *testing.T) string {
+				return edit(t, "address", `address = "info@example.nl"`+"\nquarantine_folder = \"klachten\"")
+			},
+			want: []string{"bad.toml:22: mailbox[0].quarantine_folder: must differ from processed_folder (Klachten)"},
+		},
+		{
 			name: "member without address",
 			doc: func(t *testing.T) string {
 				return edit(t, "default_handler", `default_handler = "piet@example.nl"`+"\n[[organisation.member]]\nname = \"Piet\"")
@@ -485,14 +499,14 @@ func TestParseFull(t *testing.T) {
 
 	m := cfg.Mailboxes[0]
 	if m.IMAP.String() != "imaps://imap.example.nl:993" || m.SMTP.String() != "smtp://smtp.example.nl:587" ||
-		m.Address != "info@example.nl" || m.Folder != "Inbox" || m.ProcessedFolder != "Archief/Klachten" ||
+		m.Address != "info@example.nl" || m.Folder != "Inbox" || m.ProcessedFolder != "Archief/Klachten" || m.QuarantineFolder != "Archief/Quarantaine" ||
 		m.PasswordFile != filepath.Join(dir, "info.secret") || m.CAFile != filepath.Join(dir, "ca.pem") ||
 		m.PollInterval != 30*time.Second || m.Organisation != "acme" || m.Username != "info@example.nl" {
 		t.Errorf("mailbox[0] = %+v", m)
 	}
 	m = cfg.Mailboxes[1]
 	if m.IMAP.String() != "imap+insecure://127.0.0.1:10143" || m.SMTP.String() != "smtp+insecure://localhost:10025" ||
-		m.Folder != "INBOX" || m.ProcessedFolder != "Klachten" || m.PollInterval != 60*time.Second || m.PasswordEnv != "BETA_PASSWORD" {
+		m.Folder != "INBOX" || m.ProcessedFolder != "Klachten" || m.QuarantineFolder != "Quarantaine" || m.PollInterval != 60*time.Second || m.PasswordEnv != "BETA_PASSWORD" {
 		t.Errorf("mailbox[1] = %+v", m)
 	}
 }

@@ -70,18 +70,19 @@ type rawProcedure struct {
 }
 
 type rawMailbox struct {
-	Organisation    string `toml:"organisation"`
-	IMAP            string `toml:"imap"`
-	SMTP            string `toml:"smtp"`
-	Username        string `toml:"username"`
-	PasswordEnv     string `toml:"password_env"`
-	PasswordFile    string `toml:"password_file"`
-	Password        string `toml:"password"` // only to reject it with a clear message
-	Address         string `toml:"address"`
-	Folder          string `toml:"folder"`
-	ProcessedFolder string `toml:"processed_folder"`
-	CAFile          string `toml:"ca_file"`
-	PollInterval    string `toml:"poll_interval"`
+	Organisation     string `toml:"organisation"`
+	IMAP             string `toml:"imap"`
+	SMTP             string `toml:"smtp"`
+	Username         string `toml:"username"`
+	PasswordEnv      string `toml:"password_env"`
+	PasswordFile     string `toml:"password_file"`
+	Password         string `toml:"password"` // only to reject it with a clear message
+	Address          string `toml:"address"`
+	Folder           string `toml:"folder"`
+	ProcessedFolder  string `toml:"processed_folder"`
+	QuarantineFolder string `toml:"quarantine_folder"`
+	CAFile           string `toml:"ca_file"`
+	PollInterval     string `toml:"poll_interval"`
 }
 
 const (
@@ -516,12 +517,13 @@ func isLoopback(host string) bool {
 
 func (v *validator) mailbox(key string, r *rawMailbox, cfg *Config) *Mailbox {
 	m := &Mailbox{
-		Organisation:    r.Organisation,
-		Username:        r.Username,
-		PasswordEnv:     r.PasswordEnv,
-		Folder:          r.Folder,
-		ProcessedFolder: r.ProcessedFolder,
-		PollInterval:    defaultPollInterval,
+		Organisation:     r.Organisation,
+		Username:         r.Username,
+		PasswordEnv:      r.PasswordEnv,
+		Folder:           r.Folder,
+		ProcessedFolder:  r.ProcessedFolder,
+		QuarantineFolder: r.QuarantineFolder,
+		PollInterval:     defaultPollInterval,
 	}
 	var org *Organisation
 	if r.Organisation == "" {
@@ -570,6 +572,15 @@ func (v *validator) mailbox(key string, r *rawMailbox, cfg *Config) *Mailbox {
 	}
 	if strings.EqualFold(m.Folder, m.ProcessedFolder) {
 		v.add(key+".processed_folder", "must differ from folder (%s)", m.Folder)
+	}
+	if m.QuarantineFolder == "" {
+		m.QuarantineFolder = "Quarantaine"
+	}
+	switch {
+	case strings.EqualFold(m.QuarantineFolder, m.Folder):
+		v.add(key+".quarantine_folder", "must differ from folder (%s): quarantined messages would be fetched again", m.Folder)
+	case strings.EqualFold(m.QuarantineFolder, m.ProcessedFolder):
+		v.add(key+".quarantine_folder", "must differ from processed_folder (%s)", m.ProcessedFolder)
 	}
 
 	if r.CAFile != "" {

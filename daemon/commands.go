@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -72,6 +73,9 @@ func (d *Daemon) checkCommands(tx *store.Tx, org *config.Organisation, dos *stor
 			}
 		case "merge":
 			target, err := tx.Dossier(c.Number)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return nil, err
+			}
 			switch {
 			case err != nil:
 				errs = append(errs, lineErr(c, "no dossier "+c.Number, "dossier "+c.Number+" bestaat niet"))

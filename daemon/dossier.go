@@ -70,7 +70,7 @@ func (d *Daemon) DossierPDF(ctx context.Context, number string) (*letters.Render
 			status = statusNL(dos.Status)
 		}
 		l.Extra = map[string]any{"Status": status, "Messages": entries}
-		out, err = letters.Render(d.templates, l)
+		out, err = d.render(l)
 		return err
 	})
 	return out, err

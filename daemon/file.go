@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -92,7 +93,13 @@ func (d *Daemon) file(tx *store.Tx, in *incoming) (int64, error) {
 	}
 	for _, number := range mailbox.SubjectTags(p.Subject) {
 		dos, err := tx.Dossier(number)
-		if err != nil || dos.Organisation != org.ID {
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return 0, err // a failing store is not "no such dossier"
+		}
+		if dos.Organisation != org.ID {
 			continue
 		}
 		return d.fileInDossier(tx, in, m, org, dos, "subject tag")

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -109,9 +108,11 @@ type letterOptions struct {
 	replyTo    string                // Reply-To address
 }
 
-// queueLetter renders a letter of a dossier, files it (letter row, outgoing
-// message with its exact bytes, PDF) and puts it in the outbox, all in the
-// caller's transaction.
+// queueLetter files a letter of a dossier and puts it in the outbox, in the
+// caller's transaction: the letter row with its typed data, the outgoing
+// message with its Message-ID, Date and headers fixed, and an outbox row
+// that waits for the render step (after the commit), which makes the text,
+// the HTML and the PDF.
 func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to letters.Person, opt *letterOptions) error {
 	if opt == nil {
 		opt = &letterOptions{}
@@ -121,9 +122,9 @@ func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.
 		opt.edit(&l)
 	}
 	localDates(&l)
-	r, err := letters.Render(d.templates, l)
+	data, err := encodeLetter(l)
 	if err != nil {
-		return fmt.Errorf("render %s letter for %s: %w", kind, dos.Number, err)
+		return err
 	}
 	auto := "auto-generated"
 	if kind == "acknowledgement" {
@@ -132,7 +133,6 @@ func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.
 	var irt string
 	var refs []string
 	if !opt.standalone {
-		var err error
 		if irt, refs, err = d.threadHeaders(tx, dos, opt.inReplyTo); err != nil {
 			return err
 		}
@@ -140,38 +140,22 @@ func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.
 	out := mailbox.Outgoing{
 		From:          &mail.Address{Name: org.Name, Address: dos.Mailbox},
 		To:            []*mail.Address{{Name: to.Name, Address: to.Email}},
-		Subject:       r.Subject,
 		MessageID:     newMessageID(dos.Number, kind, dos.Mailbox),
 		InReplyTo:     irt,
 		References:    refs,
 		AutoSubmitted: auto,
 		Date:          d.Now(),
-		Text:          r.Text,
-		HTML:          r.HTML,
 		Headers:       map[string]string{"X-Klachtd-Dossier": dos.Number, "X-Klachtd-Letter": kind},
 	}
 	if opt.replyTo != "" {
 		out.ReplyTo = &mail.Address{Name: org.Name + " " + dos.Number, Address: opt.replyTo}
 	}
-	var pdfPath string
-	if r.PDF != nil {
-		out.Attachments = []mailbox.OutAttachment{{Filename: r.Filename, ContentType: "application/pdf", Data: r.PDF}}
-		rel, _, _, err := d.store.PutFile("letters", bytes.NewReader(r.PDF))
-		if err != nil {
-			return err
-		}
-		pdfPath = rel
-	}
-	data, err := json.Marshal(l)
-	if err != nil {
-		return fmt.Errorf("encode %s letter: %w", kind, err)
-	}
-	m, err := d.queueMail(tx, dos, store.DirectionOut, store.KindLetter, out)
+	m, err := d.queueDraft(tx, dos, store.DirectionOut, store.KindLetter, draft{Kind: kind, Mail: out})
 	if err != nil {
 		return err
 	}
 	letter := &store.Letter{DossierID: dos.ID, Kind: kind, Language: l.Language, Recipient: to.Email,
-		Channel: "email", Data: string(data), PDFPath: pdfPath, MessageRef: m.ID, CreatedAt: d.Now()}
+		Channel: "email", Data: string(data), MessageRef: m.ID, CreatedAt: d.Now()}
 	if err := tx.InsertLetter(letter); err != nil {
 		return err
 	}
@@ -183,7 +167,7 @@ func (d *Daemon) queueLetter(tx *store.Tx, org *config.Organisation, dos *store.
 		return err
 	}
 	if opt.post || (d.postWanted(org, kind) && !opt.noPost) {
-		return d.queueToPost(tx, org, dos, letter, r)
+		return d.sendToPost(tx, org, dos, letter, letters.Filename(l.Language, dos.Number, kind), "")
 	}
 	return nil
 }
@@ -228,22 +212,19 @@ func (d *Daemon) threadHeaders(tx *store.Tx, dos *store.Dossier, answer string) 
 	return irt, refs, nil
 }
 
-// queueMail composes out, stores its exact bytes, files it as a message of
-// the dossier (dos may be nil) and enqueues it.
-func (d *Daemon) queueMail(tx *store.Tx, dos *store.Dossier, direction, kind string, out mailbox.Outgoing) (*store.Message, error) {
+// queueDraft files an outgoing mail as a message of the dossier (dos may
+// be nil), without its bytes, and enqueues it with its draft for the render
+// step.
+func (d *Daemon) queueDraft(tx *store.Tx, dos *store.Dossier, direction, kind string, dr draft) (*store.Message, error) {
+	out := &dr.Mail
 	if out.Date.IsZero() {
 		out.Date = d.Now()
 	}
-	raw, err := mailbox.Compose(out)
-	if err != nil {
-		return nil, fmt.Errorf("compose %s: %w", kind, err)
+	if out.From == nil || out.From.Address == "" {
+		return nil, fmt.Errorf("queue %s: no From address", kind)
 	}
-	rel, sum, size, err := d.store.PutFile("mail", bytes.NewReader(raw))
-	if err != nil {
-		return nil, err
-	}
-	m := &store.Message{Direction: direction, Kind: kind, MessageID: out.MessageID, SHA256: sum, Size: size,
-		RawPath: rel, FromAddr: out.From.Address, FromName: out.From.Name, Subject: out.Subject, Date: out.Date,
+	m := &store.Message{Direction: direction, Kind: kind, MessageID: out.MessageID,
+		FromAddr: out.From.Address, FromName: out.From.Name, Subject: out.Subject, Date: out.Date,
 		ReceivedAt: out.Date, InReplyTo: nonEmpty(out.InReplyTo), References: out.References, Text: out.Text}
 	var rcpts []string
 	for _, a := range out.To {
@@ -260,8 +241,13 @@ func (d *Daemon) queueMail(tx *store.Tx, dos *store.Dossier, direction, kind str
 	if err := tx.InsertMessage(m); err != nil {
 		return nil, err
 	}
+	b, err := json.Marshal(dr)
+	if err != nil {
+		return nil, fmt.Errorf("queue %s: %w", kind, err)
+	}
 	mb := out.From.Address
-	if err := tx.Enqueue(&store.Outgoing{MessageRef: m.ID, Mailbox: mb, EnvFrom: mb, Recipients: rcpts, CreatedAt: d.Now()}); err != nil {
+	if err := tx.Enqueue(&store.Outgoing{MessageRef: m.ID, Mailbox: mb, EnvFrom: mb, Recipients: rcpts,
+		CreatedAt: d.Now(), Draft: string(b)}); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -274,9 +260,10 @@ func nonEmpty(s string) []string {
 	return []string{s}
 }
 
-// internalMail renders an internal kind (notification, reminder, alert, …)
-// and queues it to staff.
-func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to []string, edit func(*letters.Letter), extra func(*mailbox.Outgoing)) (*store.Message, error) {
+// internalMail queues an internal kind (notification, reminder, alert, …)
+// to staff; the render step makes it after the commit. extra may change the
+// draft (Reply-To, threading, attachments, the sending mailbox).
+func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store.Dossier, kind string, to []string, edit func(*letters.Letter), extra func(*draft)) (*store.Message, error) {
 	var l letters.Letter
 	intake := d.intakeAddress(org)
 	if dos != nil {
@@ -292,38 +279,31 @@ func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store
 		edit(&l)
 	}
 	localDates(&l)
-	r, err := letters.Render(d.templates, l)
+	data, err := encodeLetter(l)
 	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", kind, err)
+		return nil, err
 	}
 	number := ""
 	if dos != nil {
 		number = dos.Number
 	}
-	out := mailbox.Outgoing{
+	dr := draft{Kind: kind, Notice: data, Mail: mailbox.Outgoing{
 		From:          &mail.Address{Name: "klachtd " + org.Name, Address: intake},
-		Subject:       r.Subject,
 		MessageID:     newMessageID(number, kind, intake),
 		AutoSubmitted: "auto-generated",
 		Date:          d.Now(),
-		Text:          r.Text,
-		HTML:          r.HTML,
 		Headers:       map[string]string{"X-Klachtd-Notice": kind},
-	}
+	}}
 	if number != "" {
-		out.Headers["X-Klachtd-Dossier"] = number
+		dr.Mail.Headers["X-Klachtd-Dossier"] = number
 	}
 	for _, a := range to {
-		out.To = append(out.To, &mail.Address{Name: person(org, a).Name, Address: a})
+		dr.Mail.To = append(dr.Mail.To, &mail.Address{Name: person(org, a).Name, Address: a})
 	}
 	if extra != nil {
-		extra(&out)
+		extra(&dr)
 	}
-	m, err := d.queueMail(tx, dos, store.DirectionInternal, store.KindNotice, out)
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return d.queueDraft(tx, dos, store.DirectionInternal, store.KindNotice, dr)
 }
 
 // intakeAddress returns the first intake address of an organisation.

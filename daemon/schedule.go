@@ -135,11 +135,11 @@ func (d *Daemon) scheduleOnce(ctx context.Context) (time.Time, error) {
 // scheduleLoop sleeps until the earliest due notice, woken early when a
 // transaction changed terms.
 func (d *Daemon) scheduleLoop(ctx context.Context) {
-	for ctx.Err() == nil {
+	for !d.stopping() {
 		next, err := d.scheduleOnce(ctx)
 		wait := time.Hour
 		if err != nil {
-			if ctx.Err() != nil {
+			if d.stopping() {
 				return
 			}
 			d.log.Warn("scheduler", "err", err)
@@ -149,7 +149,7 @@ func (d *Daemon) scheduleLoop(ctx context.Context) {
 		}
 		t := time.NewTimer(wait)
 		select {
-		case <-ctx.Done():
+		case <-d.stop.Done():
 			t.Stop()
 			return
 		case <-d.kickSched:

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -82,7 +83,7 @@ func (d *Daemon) staffNotice(tx *store.Tx, org *config.Organisation, dos *store.
 			otherOpen = append(otherOpen, o.Number)
 		}
 	}
-	atts, withheld, err := d.loadAttachments(tx, m.ID, maxForward)
+	files, withheld, err := d.attachments(tx, m.ID, maxForward)
 	if err != nil {
 		return err
 	}
@@ -96,9 +97,9 @@ func (d *Daemon) staffNotice(tx *store.Tx, org *config.Organisation, dos *store.
 			"Hearing":     m.Kind == store.KindHearing,
 			"Withheld":    withheld,
 		}
-	}, func(out *mailbox.Outgoing) {
-		out.ReplyTo = &mail.Address{Name: org.Name + " " + dos.Number, Address: relay}
-		out.Attachments = atts
+	}, func(dr *draft) {
+		dr.Mail.ReplyTo = &mail.Address{Name: org.Name + " " + dos.Number, Address: relay}
+		dr.Files = files
 	})
 	if err != nil {
 		return err
@@ -112,11 +113,11 @@ func (d *Daemon) staffNotice(tx *store.Tx, org *config.Organisation, dos *store.
 // often refuse big mail, and the composed notice is held in memory.
 const maxForward = 8 << 20
 
-// loadAttachments loads the stored attachments of a message for sending on.
-// With limit > 0, attachments beyond that many bytes in all stay in the
-// dossier and are named in withheld instead; attachments too large to have
-// been stored are always withheld.
-func (d *Daemon) loadAttachments(tx *store.Tx, messageRef, limit int64) (out []mailbox.OutAttachment, withheld []string, err error) {
+// attachments lists the stored attachments of a message for sending on
+// (the render step reads them). With limit > 0, attachments beyond that many
+// bytes in all stay in the dossier and are named in withheld instead;
+// attachments too large to have been stored are always withheld.
+func (d *Daemon) attachments(tx *store.Tx, messageRef, limit int64) (out []draftFile, withheld []string, err error) {
 	atts, err := tx.Attachments(messageRef)
 	if err != nil {
 		return nil, nil, err
@@ -132,12 +133,8 @@ func (d *Daemon) loadAttachments(tx *store.Tx, messageRef, limit int64) (out []m
 			withheld = append(withheld, fmt.Sprintf("%s (%.1f MB)", name, float64(a.Size)/(1<<20)))
 			continue
 		}
-		data, err := d.store.ReadFile(a.Path)
-		if err != nil {
-			return nil, nil, err
-		}
 		total += a.Size
-		out = append(out, mailbox.OutAttachment{Filename: name, ContentType: a.ContentType, Data: data})
+		out = append(out, draftFile{Filename: name, ContentType: a.ContentType, Path: a.Path})
 	}
 	return out, withheld, nil
 }
@@ -155,6 +152,9 @@ func (d *Daemon) fileTokenMail(tx *store.Tx, in *incoming, m *store.Message, org
 		from = strings.ToLower(p.From.Address)
 	}
 	dos, err := tx.Dossier(plus.Number)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return 0, err // a failing store is not "no such dossier": try again, never call it suspicious
+	}
 	if err != nil || dos.Organisation != org.ID {
 		return d.suspicious(tx, org, nil, m, fmt.Sprintf("reply address for unknown dossier %s", plus.Number))
 	}
@@ -218,7 +218,7 @@ func (d *Daemon) fileTokenMail(tx *store.Tx, in *incoming, m *store.Message, org
 // relay sends the new text of a staff reply to the complainant, from the
 // intake address, in the complainant's thread, with the staff attachments.
 func (d *Daemon) relay(tx *store.Tx, org *config.Organisation, dos *store.Dossier, staffMsg *store.Message, from, text string) error {
-	atts, _, err := d.loadAttachments(tx, staffMsg.ID, 0)
+	files, _, err := d.attachments(tx, staffMsg.ID, 0)
 	if err != nil {
 		return err
 	}
@@ -231,17 +231,17 @@ func (d *Daemon) relay(tx *store.Tx, org *config.Organisation, dos *store.Dossie
 		subject = "Re: " + subject
 	}
 	out := mailbox.Outgoing{
-		From:        &mail.Address{Name: org.Name, Address: dos.Mailbox},
-		To:          []*mail.Address{{Name: dos.ComplainantName, Address: dos.ComplainantEmail}},
-		Subject:     subject,
-		MessageID:   newMessageID(dos.Number, "relay", dos.Mailbox),
-		InReplyTo:   irt,
-		References:  refs,
-		Text:        text,
-		Attachments: atts,
-		Headers:     map[string]string{"X-Klachtd-Dossier": dos.Number},
+		From:       &mail.Address{Name: org.Name, Address: dos.Mailbox},
+		To:         []*mail.Address{{Name: dos.ComplainantName, Address: dos.ComplainantEmail}},
+		Subject:    subject,
+		MessageID:  newMessageID(dos.Number, "relay", dos.Mailbox),
+		InReplyTo:  irt,
+		References: refs,
+		Text:       text,
+		Date:       d.Now(),
+		Headers:    map[string]string{"X-Klachtd-Dossier": dos.Number},
 	}
-	m, err := d.queueMail(tx, dos, store.DirectionOut, store.KindRelay, out)
+	m, err := d.queueDraft(tx, dos, store.DirectionOut, store.KindRelay, draft{Kind: "relay", Mail: out, Files: files})
 	if err != nil {
 		return err
 	}
@@ -294,9 +294,9 @@ func (d *Daemon) suspicious(tx *store.Tx, org *config.Organisation, dos *store.D
 // answerStaff sends an internal answer to a staff member's message, in its
 // thread.
 func (d *Daemon) answerStaff(tx *store.Tx, org *config.Organisation, dos *store.Dossier, to string, m *store.Message, kind string, edit func(*letters.Letter)) error {
-	_, err := d.internalMail(tx, org, dos, kind, []string{to}, edit, func(out *mailbox.Outgoing) {
-		out.InReplyTo = m.MessageID
-		out.References = append(append([]string(nil), m.References...), m.MessageID)
+	_, err := d.internalMail(tx, org, dos, kind, []string{to}, edit, func(dr *draft) {
+		dr.Mail.InReplyTo = m.MessageID
+		dr.Mail.References = append(append([]string(nil), m.References...), m.MessageID)
 	})
 	return err
 }

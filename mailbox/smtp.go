@@ -29,24 +29,6 @@ type SMTPConfig struct {
 	HeloName string         // EHLO name; default "localhost"
 }
 
-// SendError is the error of a failed Send. Permanent is true for a 5xx reply
-// (RFC 5321 §4.2.1): retrying the same message will not help. Code is the
-// SMTP reply code, or 0 for failures without a reply (network, TLS, config).
-type SendError struct {
-	Permanent bool
-	Code      int
-	Err       error
-}
-
-func (e *SendError) Error() string {
-	if e.Code != 0 {
-		return fmt.Sprintf("smtp: %d: %v", e.Code, e.Err)
-	}
-	return "smtp: " + e.Err.Error()
-}
-
-func (e *SendError) Unwrap() error { return e.Err }
-
 const defaultSMTPTimeout = 60 * time.Second
 
 // Send transmits raw exactly as given, from the envelope sender from to
@@ -54,21 +36,11 @@ const defaultSMTPTimeout = 60 * time.Second
 // except with smtp+insecure://), asks for delivery status notifications of
 // failures and delays with headers only (RFC 3461: NOTIFY=FAILURE,DELAY,
 // RET=HDRS) when the server offers DSN, and gives up when ctx ends. If any
-// recipient is refused, nothing is sent. Every error is a *SendError.
+// recipient is refused, nothing is sent. Every error is a *SendError that
+// says whether the session, the recipient or the message is at fault.
 func Send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw []byte) error {
 	if err := send(ctx, cfg, from, rcpts, raw); err != nil {
-		var se *SendError
-		if errors.As(err, &se) {
-			return err
-		}
-		var smtpErr *smtp.SMTPError
-		if errors.As(err, &smtpErr) {
-			return &SendError{Permanent: smtpErr.Code/100 == 5, Code: smtpErr.Code, Err: err}
-		}
-		if ctx.Err() != nil {
-			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
-		}
-		return &SendError{Err: err}
+		return classify(ctx, err)
 	}
 	return nil
 }
@@ -84,24 +56,24 @@ func send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw 
 	defer done()
 	mailOpts := &smtp.MailOptions{Return: smtp.DSNReturnHeaders, Size: int64(len(raw))}
 	if err := c.Mail(from, mailOpts); err != nil {
-		return fmt.Errorf("mail from: %w", err)
+		return atStage(StageMail, fmt.Errorf("mail from: %w", err))
 	}
 	rcptOpts := &smtp.RcptOptions{Notify: []smtp.DSNNotify{smtp.DSNNotifyFailure, smtp.DSNNotifyDelayed}}
 	for _, rcpt := range rcpts {
 		if err := c.Rcpt(rcpt, rcptOpts); err != nil {
-			return fmt.Errorf("rcpt to %s: %w", rcpt, err)
+			return atStage(StageRcpt, fmt.Errorf("rcpt to %s: %w", rcpt, err))
 		}
 	}
 	w, err := c.Data()
 	if err != nil {
-		return fmt.Errorf("data: %w", err)
+		return atStage(StageData, fmt.Errorf("data: %w", err))
 	}
 	if _, err := w.Write(raw); err != nil {
 		w.Close()
-		return fmt.Errorf("data: %w", err)
+		return atStage(StageData, fmt.Errorf("data: %w", err))
 	}
 	if err := w.Close(); err != nil {
-		return fmt.Errorf("data: %w", err)
+		return atStage(StageData, fmt.Errorf("data: %w", err))
 	}
 	// The message is accepted; a failing QUIT does not change that.
 	_ = c.Quit()

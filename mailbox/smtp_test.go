@@ -58,7 +58,9 @@ func (s *smtpSession) Rcpt(to string, opts *smtp.RcptOptions) error {
 	case strings.HasPrefix(to, "perm"):
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
 	case strings.HasPrefix(to, "temp"):
-		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+		return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 1}, Message: "mailbox busy, try again later"}
+	case strings.HasPrefix(to, "sys"):
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "local error in processing"}
 	}
 	s.r.mu.Lock()
 	defer s.r.mu.Unlock()
@@ -161,29 +163,34 @@ func TestSendErrors(t *testing.T) {
 		name      string
 		cfg       func() SMTPConfig
 		rcpt      string
-		permanent bool
+		session   bool // the server or our account is at fault: keep everything queued
+		permanent bool // this letter can never be sent by email: to the post
 		code      int
+		stage     string
 	}{
-		{name: "permanent rcpt failure", rcpt: "perm@example.com", permanent: true, code: 550,
+		{name: "permanent rcpt failure", rcpt: "perm@example.com", permanent: true, code: 550, stage: StageRcpt,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL} }},
-		{name: "temporary rcpt failure", rcpt: "temp@example.com", permanent: false, code: 451,
+		{name: "temporary rcpt failure", rcpt: "temp@example.com", code: 450, stage: StageRcpt,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL} }},
-		{name: "wrong password", rcpt: "x@example.com", permanent: true, code: 535,
+		{name: "server trouble at rcpt", rcpt: "sys@example.com", session: true, code: 451, stage: StageRcpt,
+			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL} }},
+		// RFC 4954 §6: 535 5.7.8 is about our credentials, not the letter.
+		{name: "wrong password", rcpt: "x@example.com", session: true, code: 535, stage: StageSession,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL, Username: "info@example.nl", Password: "wrong"} }},
-		{name: "starttls required but not offered", rcpt: "x@example.com",
+		{name: "starttls required but not offered", rcpt: "x@example.com", session: true, stage: StageSession,
 			cfg: func() SMTPConfig {
 				u := *plainURL
 				u.Scheme = "smtp"
 				return SMTPConfig{URL: &u}
 			}},
-		{name: "untrusted certificate", rcpt: "x@example.com",
+		{name: "untrusted certificate", rcpt: "x@example.com", session: true, stage: StageSession,
 			cfg: func() SMTPConfig {
 				u, _, _ := startSMTP(t, "tls")
 				return SMTPConfig{URL: u}
 			}},
-		{name: "bad scheme", rcpt: "x@example.com",
+		{name: "bad scheme", rcpt: "x@example.com", session: true, stage: StageSession,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: &url.URL{Scheme: "http", Host: "127.0.0.1:1"}} }},
-		{name: "connection refused", rcpt: "x@example.com",
+		{name: "connection refused", rcpt: "x@example.com", session: true, stage: StageSession,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: &url.URL{Scheme: "smtp+insecure", Host: "127.0.0.1:1"}} }},
 	}
 	for _, tt := range tests {
@@ -195,10 +202,107 @@ func TestSendErrors(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("Send = %v, want a *SendError", err)
 			}
-			if se.Permanent != tt.permanent || se.Code != tt.code {
-				t.Errorf("SendError = %+v (%v), want Permanent %v Code %d", se, err, tt.permanent, tt.code)
+			if se.Session != tt.session || se.Permanent != tt.permanent || se.Code != tt.code || se.Stage != tt.stage {
+				t.Errorf("SendError = %+v (%v), want Session %v Permanent %v Code %d Stage %s", se, err, tt.session, tt.permanent, tt.code, tt.stage)
 			}
 		})
+	}
+}
+
+// TestReplyScope: what each reply means at each stage (RFC 5321 §4.2.1,
+// RFC 3463). Only a recipient or the message itself refused for good sends
+// a letter to the post; anything about the server or our account keeps
+// every letter queued.
+func TestReplyScope(t *testing.T) {
+	const (
+		S = scopeSession
+		T = scopeTemporary
+		P = scopePermanent
+	)
+	e := func(a, b, c int) smtp.EnhancedCode { return smtp.EnhancedCode{a, b, c} }
+	none := smtp.EnhancedCode{}
+	tests := []struct {
+		stage string
+		code  int
+		enh   smtp.EnhancedCode
+		want  scope
+	}{
+		{StageSession, 535, e(5, 7, 8), S}, // authentication credentials invalid
+		{StageSession, 530, e(5, 7, 0), S}, // authentication required
+		{StageSession, 454, e(4, 7, 0), S}, // temporary authentication failure
+		{StageSession, 554, e(5, 7, 1), S}, // refused at connect: our IP
+		{StageSession, 421, e(4, 3, 2), S},
+		{StageSession, 550, none, S}, // anything at EHLO/AUTH is about us
+		{StageMail, 421, none, S},
+		{StageMail, 451, e(4, 3, 0), S},
+		{StageMail, 452, e(4, 3, 1), S},          // insufficient system storage
+		{StageMail, 530, e(5, 7, 0), S},          // authentication required at MAIL
+		{StageMail, 553, e(5, 7, 1), S},          // sender not owned by the authenticated user: our config
+		{StageMail, 550, e(5, 1, 8), S},          // bad sender's system address: ours
+		{StageMail, 552, e(5, 3, 4), P},          // SIZE too big for the server: this message
+		{StageMail, 552, none, P},                // exceeded storage allocation without code: SIZE
+		{StageRcpt, 550, e(5, 1, 1), P},          // no such user
+		{StageRcpt, 550, none, P},                // mailbox unavailable
+		{StageRcpt, 551, none, P},                // user not local
+		{StageRcpt, 553, none, P},                // mailbox name not allowed
+		{StageRcpt, 501, e(5, 1, 3), P},          // bad recipient address syntax
+		{StageRcpt, 550, e(5, 2, 1), P},          // mailbox disabled
+		{StageRcpt, 552, e(5, 2, 2), P},          // mailbox full for good
+		{StageRcpt, 554, e(5, 7, 1), P},          // relay access denied / not authorised for this recipient
+		{StageRcpt, 550, e(5, 4, 4), P},          // unable to route to the recipient's domain
+		{StageRcpt, 450, e(4, 2, 1), T},          // mailbox busy
+		{StageRcpt, 452, e(4, 2, 2), T},          // mailbox full for now
+		{StageRcpt, 451, e(4, 7, 1), T},          // greylisted
+		{StageRcpt, 450, none, T},                // mailbox unavailable for now
+		{StageRcpt, 421, e(4, 4, 2), S},          // the server closes the channel
+		{StageRcpt, 451, e(4, 3, 0), S},          // local error in processing
+		{StageRcpt, 530, e(5, 7, 0), S},          // authentication required
+		{StageRcpt, 454, e(4, 7, 0), S},          // temporary authentication failure
+		{StageRcpt, 503, e(5, 5, 1), S},          // bad sequence: our command
+		{StageRcpt, 503, none, S},                // bad sequence without code
+		{StageRcpt, 555, e(5, 5, 4), S},          // parameters not recognised: ours
+		{StageData, 552, e(5, 3, 4), P},          // message too big
+		{StageData, 552, none, P},                // too big without code
+		{StageData, 554, e(5, 6, 0), P},          // content refused
+		{StageData, 550, e(5, 7, 1), P},          // refused by policy (spam, virus)
+		{StageData, 554, none, P},                // transaction failed: the message is refused
+		{StageData, 451, e(4, 3, 0), S},          // local error in processing
+		{StageData, 452, e(4, 3, 1), S},          // insufficient system storage
+		{StageData, 421, none, S},                // closing
+		{StageData, 451, e(4, 7, 1), T},          // greylisting after DATA
+		{StageData, 452, e(4, 2, 2), T},          // a recipient's mailbox is full for now
+		{StageData, 554, e(5, 3, 0), S},          // other mail system problem
+		{StageData, 535, e(5, 7, 8), S},          // authentication expired mid-session
+		{StageRcpt, 250, none, S},                // not an error reply at all: a confused server
+		{StageData, 550, smtp.NoEnhancedCode, P}, // as parsed by go-smtp: -1s mean no code
+		{StageRcpt, 450, smtp.NoEnhancedCode, T},
+	}
+	for _, tt := range tests {
+		enh := tt.enh
+		if enh == smtp.NoEnhancedCode {
+			enh = none // classify does this before calling replyScope
+		}
+		if got := replyScope(tt.stage, tt.code, enh); got != tt.want {
+			t.Errorf("%s %d %v: scope %d, want %d", tt.stage, tt.code, tt.enh, got, tt.want)
+		}
+	}
+	// classify: errors without a reply are the session's; stages are kept.
+	ctx := context.Background()
+	for _, tt := range []struct {
+		err                error
+		session, permanent bool
+		stage              string
+	}{
+		{errors.New("dial tcp: connection refused"), true, false, StageSession},
+		{atStage(StageData, io.ErrUnexpectedEOF), true, false, StageData},
+		{atStage(StageRcpt, &smtp.SMTPError{Code: 550, EnhancedCode: e(5, 1, 1)}), false, true, StageRcpt},
+		{atStage(StageRcpt, &smtp.SMTPError{Code: 450, EnhancedCode: smtp.NoEnhancedCode}), false, false, StageRcpt},
+		{&smtp.SMTPError{Code: 535, EnhancedCode: e(5, 7, 8)}, true, false, StageSession},
+	} {
+		se := classify(ctx, tt.err)
+		if se.Session != tt.session || se.Permanent != tt.permanent || se.Stage != tt.stage {
+			t.Errorf("classify(%v) = %+v, want session %v permanent %v stage %s", tt.err, se, tt.session, tt.permanent, tt.stage)
+		}
 	}
 }
 
@@ -230,8 +334,8 @@ func TestSendRespectsContext(t *testing.T) {
 		t.Errorf("Send took %v after a 300ms deadline", d)
 	}
 	var se *SendError
-	if !errors.As(err, &se) || se.Permanent {
-		t.Errorf("err = %v, want a temporary *SendError", err)
+	if !errors.As(err, &se) || se.Permanent || !se.Session {
+		t.Errorf("err = %v, want a temporary *SendError of the session", err)
 	}
 }
 

@@ -23,6 +23,9 @@ type Letter struct {
 	SentAt     time.Time
 	PostWanted bool // the officer is to print and post it
 	PostedAt   time.Time
+	// RenderError says why the letter could not be rendered (it waits for
+	// the next start); "" once rendered or while waiting for the first try.
+	RenderError string
 }
 
 // InsertLetter files a letter and sets l.ID.
@@ -45,14 +48,14 @@ func (tx *Tx) InsertLetter(l *Letter) error {
 }
 
 const letterColumns = `id, dossier_id, kind, language, recipient, channel, data, pdf_path,
-	message_ref, created_at, sent_at, post_wanted, posted_at`
+	message_ref, created_at, sent_at, post_wanted, posted_at, render_error`
 
 func scanLetter(r scanner) (*Letter, error) {
 	var l Letter
 	var msgRef, created, sent, posted sql.NullInt64
 	var post int
 	if err := r.Scan(&l.ID, &l.DossierID, &l.Kind, &l.Language, &l.Recipient, &l.Channel, &l.Data,
-		&l.PDFPath, &msgRef, &created, &sent, &post, &posted); err != nil {
+		&l.PDFPath, &msgRef, &created, &sent, &post, &posted, &l.RenderError); err != nil {
 		return nil, err
 	}
 	l.MessageRef = msgRef.Int64
@@ -61,6 +64,35 @@ func scanLetter(r scanner) (*Letter, error) {
 	l.PostWanted = post != 0
 	l.PostedAt = fromMS(posted)
 	return &l, nil
+}
+
+// Letter returns one letter by row id.
+func (tx *Tx) Letter(id int64) (*Letter, error) {
+	l, err := scanLetter(tx.queryRow(`SELECT `+letterColumns+` FROM letters WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: letter #%d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: letter #%d: %w", id, err)
+	}
+	return l, nil
+}
+
+// SetLetterRendered records the stored PDF of a letter rendered after its
+// transaction (rel "" for a letter without PDF) and clears a render error.
+func (tx *Tx) SetLetterRendered(id int64, pdfPath string) error {
+	if _, err := tx.exec(`UPDATE letters SET pdf_path = ?, render_error = '' WHERE id = ?`, pdfPath, id); err != nil {
+		return fmt.Errorf("store: letter #%d rendered: %w", id, err)
+	}
+	return nil
+}
+
+// SetLetterRenderError records why a letter could not be rendered.
+func (tx *Tx) SetLetterRenderError(id int64, errText string) error {
+	if _, err := tx.exec(`UPDATE letters SET render_error = ? WHERE id = ?`, errText, id); err != nil {
+		return fmt.Errorf("store: letter #%d render error: %w", id, err)
+	}
+	return nil
 }
 
 // Letters returns the letters of a dossier, oldest first.

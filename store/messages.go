@@ -137,6 +137,16 @@ func (tx *Tx) SetMessageDossier(id, dossierID int64, kind string) error {
 	return nil
 }
 
+// SetMessageContent records the stored bytes of an outgoing message that
+// was rendered after its transaction, with what the render produced.
+func (tx *Tx) SetMessageContent(id int64, rawPath, sum string, size int64, subject, text, html string) error {
+	if _, err := tx.exec(`UPDATE messages SET raw_path = ?, sha256 = ?, size = ?, subject = ?, text_body = ?, html_body = ? WHERE id = ?`,
+		rawPath, sum, size, subject, text, html, id); err != nil {
+		return fmt.Errorf("store: message #%d content: %w", id, err)
+	}
+	return nil
+}
+
 // Message returns one message by row id.
 func (tx *Tx) Message(id int64) (*Message, error) {
 	m, err := scanMessage(tx.queryRow(`SELECT `+messageColumns+` FROM messages WHERE id = ?`, id))
@@ -258,19 +268,22 @@ func (tx *Tx) Attachments(messageRef int64) ([]*Attachment, error) {
 	return out, rows.Err()
 }
 
-// SeenUID reports whether (mailbox, folder, uidvalidity, uid) is filed, and
-// whether it has been moved out of the folder already.
-func (tx *Tx) SeenUID(mailbox, folder string, uidValidity, uid uint32) (filed, moved bool, err error) {
+// SeenUID reports whether (mailbox, folder, uidvalidity, uid) is filed,
+// whether it has been moved out of the folder already, and whether it was
+// quarantined (it then goes to the quarantine folder, not the processed one).
+func (tx *Tx) SeenUID(mailbox, folder string, uidValidity, uid uint32) (filed, moved, quarantined bool, err error) {
 	var movedAt sql.NullInt64
-	err = tx.queryRow(`SELECT moved_at FROM imap_seen WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?`,
-		mailbox, folder, uidValidity, uid).Scan(&movedAt)
+	var kind string
+	err = tx.queryRow(`SELECT s.moved_at, COALESCE(m.kind, '') FROM imap_seen s LEFT JOIN messages m ON m.id = s.message_ref
+		WHERE s.mailbox = ? AND s.folder = ? AND s.uidvalidity = ? AND s.uid = ?`,
+		mailbox, folder, uidValidity, uid).Scan(&movedAt, &kind)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, false, nil
+		return false, false, false, nil
 	}
 	if err != nil {
-		return false, false, fmt.Errorf("store: look up uid %d: %w", uid, err)
+		return false, false, false, fmt.Errorf("store: look up uid %d: %w", uid, err)
 	}
-	return true, movedAt.Valid, nil
+	return true, movedAt.Valid, kind == KindQuarantine, nil
 }
 
 // RecordUID remembers that a UID was filed as message messageRef.

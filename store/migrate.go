@@ -157,6 +157,44 @@ CREATE TABLE notices (
 	PRIMARY KEY (scope, kind, key)
 );
 `,
+	// 3: rendering after the commit, conditions, fetch failures.
+	//
+	// An outbox row may hold a draft (the mail as its transaction fixed it)
+	// that the render step turns into bytes after the commit; rendered_at
+	// says the stored bytes exist. Rows from before are rendered already.
+	`
+ALTER TABLE outbox ADD COLUMN draft TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN rendered_at INTEGER;
+ALTER TABLE outbox ADD COLUMN render_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN render_failed_at INTEGER;
+UPDATE outbox SET rendered_at = created_at;
+CREATE INDEX outbox_render ON outbox(rendered_at, render_failed_at);
+ALTER TABLE letters ADD COLUMN render_error TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE conditions (
+	id            INTEGER PRIMARY KEY,
+	key           TEXT NOT NULL,
+	detail        TEXT NOT NULL DEFAULT '',
+	started_at    INTEGER NOT NULL,
+	last_seen_at  INTEGER NOT NULL,
+	failures      INTEGER NOT NULL DEFAULT 1,
+	ended_at      INTEGER,
+	start_told_at INTEGER,
+	end_told_at   INTEGER
+);
+CREATE UNIQUE INDEX conditions_active ON conditions(key) WHERE ended_at IS NULL;
+
+CREATE TABLE fetch_failures (
+	mailbox     TEXT NOT NULL,
+	folder      TEXT NOT NULL,
+	uidvalidity INTEGER NOT NULL,
+	uid         INTEGER NOT NULL,
+	attempts    INTEGER NOT NULL,
+	last_error  TEXT NOT NULL DEFAULT '',
+	last_at     INTEGER NOT NULL,
+	PRIMARY KEY (mailbox, folder, uidvalidity, uid)
+);
+`,
 }
 
 // migrate applies the missing migrations in one transaction, tracked with

@@ -22,10 +22,20 @@ type Outgoing struct {
 	LastError     string
 	SentAt        time.Time
 	FailedAt      time.Time
+
+	// Draft is the mail as the transaction that caused it fixed it (JSON,
+	// read by the daemon's render step); "" for rows composed at once.
+	Draft string
+	// RenderedAt is when the exact bytes were stored; only rendered rows
+	// are sent.
+	RenderedAt     time.Time
+	RenderError    string    // why the last render failed
+	RenderFailedAt time.Time // set while a failed render waits for the next start
 }
 
 // Enqueue adds an outbox row in the current transaction. The outbox sender
-// is kicked after the commit.
+// is kicked after the commit. A row without a Draft must refer to a message
+// whose bytes are stored; a row with one waits for the render step.
 func (tx *Tx) Enqueue(o *Outgoing) error {
 	if o.CreatedAt.IsZero() {
 		o.CreatedAt = time.Now().UTC()
@@ -36,10 +46,13 @@ func (tx *Tx) Enqueue(o *Outgoing) error {
 	if len(o.Recipients) == 0 {
 		return fmt.Errorf("store: outbox row without recipients")
 	}
+	if o.Draft == "" && o.RenderedAt.IsZero() {
+		o.RenderedAt = o.CreatedAt
+	}
 	res, err := tx.exec(`INSERT INTO outbox (message_ref, letter_id, mailbox, env_from, recipients,
-		created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		created_at, next_attempt_at, draft, rendered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.MessageRef, nullID(o.LetterID), o.Mailbox, o.EnvFrom, strings.Join(o.Recipients, " "),
-		ms(o.CreatedAt), ms(o.NextAttemptAt))
+		ms(o.CreatedAt), ms(o.NextAttemptAt), o.Draft, ms(o.RenderedAt))
 	if err != nil {
 		return fmt.Errorf("store: enqueue: %w", err)
 	}
@@ -52,46 +65,152 @@ func (tx *Tx) Enqueue(o *Outgoing) error {
 }
 
 const outboxColumns = `id, message_ref, letter_id, mailbox, env_from, recipients, created_at,
-	next_attempt_at, attempts, last_error, sent_at, failed_at`
+	next_attempt_at, attempts, last_error, sent_at, failed_at, draft, rendered_at, render_error,
+	render_failed_at`
 
 func scanOutgoing(r scanner) (*Outgoing, error) {
 	var o Outgoing
-	var letter, created, next, sent, failed sql.NullInt64
+	var letter, created, next, sent, failed, rendered, renderFailed sql.NullInt64
 	var rcpts string
 	if err := r.Scan(&o.ID, &o.MessageRef, &letter, &o.Mailbox, &o.EnvFrom, &rcpts, &created, &next,
-		&o.Attempts, &o.LastError, &sent, &failed); err != nil {
+		&o.Attempts, &o.LastError, &sent, &failed, &o.Draft, &rendered, &o.RenderError, &renderFailed); err != nil {
 		return nil, err
 	}
 	o.LetterID = letter.Int64
 	o.Recipients = strings.Fields(rcpts)
 	o.CreatedAt, o.NextAttemptAt = fromMS(created), fromMS(next)
 	o.SentAt, o.FailedAt = fromMS(sent), fromMS(failed)
+	o.RenderedAt, o.RenderFailedAt = fromMS(rendered), fromMS(renderFailed)
 	return &o, nil
 }
 
-// DueOutgoing returns unsent rows due at or before now, oldest first.
-func (tx *Tx) DueOutgoing(now time.Time, limit int) ([]*Outgoing, error) {
-	rows, err := tx.query(`SELECT `+outboxColumns+` FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
-		AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, ms(now), limit)
+func (tx *Tx) outgoingRows(what, where string, args ...any) ([]*Outgoing, error) {
+	rows, err := tx.query(`SELECT `+outboxColumns+` FROM outbox `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: due outbox: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []*Outgoing
 	for rows.Next() {
 		o, err := scanOutgoing(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: due outbox: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return out, nil
 }
 
-// NextOutgoingAt returns when the next unsent row is due (zero if none).
+// DueOutgoing returns unsent rendered rows due at or before now, oldest
+// first.
+func (tx *Tx) DueOutgoing(now time.Time, limit int) ([]*Outgoing, error) {
+	return tx.outgoingRows("due outbox", `WHERE sent_at IS NULL AND failed_at IS NULL AND rendered_at IS NOT NULL
+		AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, ms(now), limit)
+}
+
+// ToRender returns rows waiting for the render step, in the order they were
+// queued (a letter before the to-post notice that carries its PDF). Rows
+// whose render failed wait for ResetRenderFailures.
+func (tx *Tx) ToRender(limit int) ([]*Outgoing, error) {
+	return tx.outgoingRows("outbox to render", `WHERE rendered_at IS NULL AND render_failed_at IS NULL
+		AND sent_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT ?`, limit)
+}
+
+// ResetRenderFailures makes rows whose render failed wait for the render
+// step again (at the start of run and once, after templates were fixed). It
+// returns how many there are.
+func (tx *Tx) ResetRenderFailures() (int64, error) {
+	res, err := tx.exec(`UPDATE outbox SET render_failed_at = NULL WHERE rendered_at IS NULL AND render_failed_at IS NOT NULL
+		AND sent_at IS NULL AND failed_at IS NULL`)
+	if err != nil {
+		return 0, fmt.Errorf("store: reset render failures: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if n > 0 {
+		tx.outboxChanged = true
+	}
+	return n, err
+}
+
+// MarkRendered records that the bytes of a row are stored (SetMessageContent
+// in the same transaction): from now on they are what is sent.
+func (tx *Tx) MarkRendered(id int64, at time.Time) error {
+	if _, err := tx.exec(`UPDATE outbox SET rendered_at = ?, render_error = '', render_failed_at = NULL WHERE id = ?`, ms(at), id); err != nil {
+		return fmt.Errorf("store: mark outbox #%d rendered: %w", id, err)
+	}
+	tx.outboxChanged = true
+	return nil
+}
+
+// MarkRenderFailed records that a row could not be rendered. It reports
+// whether this is its first failure (so that the officer is told once).
+func (tx *Tx) MarkRenderFailed(id int64, errText string, at time.Time) (first bool, err error) {
+	o, err := tx.outgoing(id)
+	if err != nil {
+		return false, err
+	}
+	if _, err := tx.exec(`UPDATE outbox SET render_error = ?, render_failed_at = ? WHERE id = ?`, errText, ms(at), id); err != nil {
+		return false, fmt.Errorf("store: mark outbox #%d render failed: %w", id, err)
+	}
+	return o.RenderError == "", nil
+}
+
+// RetryNow makes every waiting row of a mailbox due at now (sending works
+// again, or a new start probes a broken server at once).
+func (tx *Tx) RetryNow(mailbox string, now time.Time) error {
+	res, err := tx.exec(`UPDATE outbox SET next_attempt_at = ? WHERE mailbox = ? AND sent_at IS NULL AND failed_at IS NULL
+		AND next_attempt_at > ?`, ms(now), mailbox, ms(now))
+	if err != nil {
+		return fmt.Errorf("store: retry outbox of %s: %w", mailbox, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		tx.outboxChanged = true
+	}
+	return nil
+}
+
+// Postpone moves every waiting row of a mailbox that is due before until to
+// until, without counting an attempt (sending through it is broken).
+func (tx *Tx) Postpone(mailbox string, until time.Time) error {
+	if _, err := tx.exec(`UPDATE outbox SET next_attempt_at = ? WHERE mailbox = ? AND sent_at IS NULL AND failed_at IS NULL
+		AND next_attempt_at < ?`, ms(until), mailbox, ms(until)); err != nil {
+		return fmt.Errorf("store: postpone outbox of %s: %w", mailbox, err)
+	}
+	return nil
+}
+
+// Waiting counts the rows of a mailbox that were waiting to be sent at some
+// instant between from and to: queued before to, and not sent or failed
+// before from.
+func (tx *Tx) Waiting(mailbox string, from, to time.Time) (int, error) {
+	var n int
+	err := tx.queryRow(`SELECT COUNT(*) FROM outbox WHERE mailbox = ? AND created_at <= ?
+		AND (sent_at IS NULL OR sent_at >= ?) AND (failed_at IS NULL OR failed_at >= ?)`,
+		mailbox, ms(to), ms(from), ms(from)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count waiting mail of %s: %w", mailbox, err)
+	}
+	return n, nil
+}
+
+// Unsent counts the rows of a mailbox not sent yet (and not given up).
+func (tx *Tx) Unsent(mailbox string) (int, error) {
+	var n int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM outbox WHERE mailbox = ? AND sent_at IS NULL AND failed_at IS NULL`, mailbox).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count unsent mail of %s: %w", mailbox, err)
+	}
+	return n, nil
+}
+
+// NextOutgoingAt returns when the next unsent rendered row is due (zero if
+// none).
 func (tx *Tx) NextOutgoingAt() (time.Time, error) {
 	var next sql.NullInt64
-	if err := tx.queryRow(`SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL`).Scan(&next); err != nil {
+	if err := tx.queryRow(`SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
+		AND rendered_at IS NOT NULL`).Scan(&next); err != nil {
 		return time.Time{}, fmt.Errorf("store: next outbox time: %w", err)
 	}
 	return fromMS(next), nil
@@ -134,6 +253,8 @@ func (tx *Tx) MarkFailed(id int64, errText string, at time.Time) error {
 }
 
 // Outgoing returns one outbox row.
+func (tx *Tx) Outgoing(id int64) (*Outgoing, error) { return tx.outgoing(id) }
+
 func (tx *Tx) outgoing(id int64) (*Outgoing, error) {
 	o, err := scanOutgoing(tx.queryRow(`SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -37,6 +37,10 @@ type Store struct {
 	// OnSchedule, when set, is called after a transaction that changed terms
 	// has committed (the scheduler's kick).
 	OnSchedule func()
+	// Fault is fault injection for tests: when set, every statement first
+	// calls it with its SQL text, and an error it returns becomes the
+	// statement's error (see Transient and ErrUnavailable).
+	Fault func(query string) error
 }
 
 // Open opens (creating if needed) the database in dataDir and migrates it.
@@ -88,17 +92,25 @@ func (s *Store) DataDir() string { return s.dataDir }
 func (s *Store) Path(rel string) string { return filepath.Join(s.dataDir, rel) }
 
 // Tx runs fn in one immediate transaction and commits it. Kicks registered
-// with the transaction run after the commit.
+// with the transaction run after the commit. If fn fails or panics, the
+// transaction is rolled back (and the panic goes on up): the one database
+// connection is never left inside an open transaction.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	done := false
+	defer func() {
+		if !done {
+			_ = sqlTx.Rollback()
+		}
+	}()
 	tx := &Tx{tx: sqlTx, ctx: ctx, store: s}
 	if err := fn(tx); err != nil {
-		_ = sqlTx.Rollback()
 		return err
 	}
+	done = true
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
@@ -127,16 +139,45 @@ func (tx *Tx) Store() *Store { return tx.store }
 // the commit.
 func (tx *Tx) ScheduleChanged() { tx.scheduleChanged = true }
 
+func (tx *Tx) fault(query string) error {
+	if f := tx.store.Fault; f != nil {
+		return f(query)
+	}
+	return nil
+}
+
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	if err := tx.fault(query); err != nil {
+		return nil, err
+	}
 	return tx.tx.ExecContext(tx.ctx, query, args...)
 }
 
 func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	if err := tx.fault(query); err != nil {
+		return nil, err
+	}
 	return tx.tx.QueryContext(tx.ctx, query, args...)
 }
 
-func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+// row is one result row, or the error that kept it from being read.
+type row struct {
+	r   *sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.r.Scan(dest...)
+}
+
+func (tx *Tx) queryRow(query string, args ...any) scanner {
+	if err := tx.fault(query); err != nil {
+		return row{err: err}
+	}
+	return row{r: tx.tx.QueryRowContext(tx.ctx, query, args...)}
 }
 
 // View runs fn in a read transaction.
@@ -145,7 +186,7 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	defer sqlTx.Rollback()
+	defer sqlTx.Rollback() // also when fn panics
 	return fn(&Tx{tx: sqlTx, ctx: ctx, store: s})
 }
 
