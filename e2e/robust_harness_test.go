@@ -222,3 +222,22 @@ func rawHeaderNames(raw []byte) []string {
 	}
 	return names
 }
+
+// keepLogOnFailure writes a daemon's whole output to a file in the temp
+// dir when the test fails (the transcript printed with the failure keeps
+// only its tail), and names the file in the failure.
+func keepLogOnFailure(t *testing.T, name string, out func() string) {
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		f, err := os.CreateTemp("", "klachtd-"+name+"-*.log")
+		if err != nil {
+			t.Logf("keep the log of %s: %v", name, err)
+			return
+		}
+		defer f.Close()
+		_, _ = f.WriteString(out())
+		t.Logf("the whole output of %s is in %s", name, f.Name())
+	})
+}
