@@ -226,7 +226,9 @@ func (d *Daemon) relay(tx *store.Tx, org *config.Organisation, dos *store.Dossie
 	if err != nil {
 		return err
 	}
-	subject := "[" + dos.Number + "] " + stripTags(dos.Subject)
+	// The complaint's subject as it came in may hold line breaks (an RFC
+	// 2047 word decodes to anything): one line of it.
+	subject := "[" + dos.Number + "] " + stripTags(mailbox.HeaderText(dos.Subject))
 	if !strings.HasPrefix(strings.ToLower(subject), "re:") {
 		subject = "Re: " + subject
 	}
