@@ -39,6 +39,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad -now", []string{"once", "-now", "gisteren"}, exitUsage, "neither a date"},
 		{"pdf usage", []string{"pdf", "KL-2026-0001"}, exitUsage, "usage: klachtd pdf NUMBER KIND"},
 		{"pdf kind", []string{"pdf", "KL-2026-0001", "brief"}, exitUsage, `unknown letter kind "brief"`},
+		{"quarantine usage", []string{"quarantine", "KL-2026-0001"}, exitUsage, "usage: klachtd quarantine [-json]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,5 +112,12 @@ func TestDemo(t *testing.T) {
 	}
 	if code, _, stderr = run(t, "pdf", number, "dossier", "-o", filepath.Join(dir, "dossier.pdf"), "-config", cfg); code != exitOK {
 		t.Errorf("pdf dossier: exit %d: %s", code, stderr)
+	}
+	// Nothing of the demo is quarantined; -json is an empty array, not null.
+	if code, stdout, stderr = run(t, "quarantine", "-config", cfg, "-json"); code != exitOK || strings.TrimSpace(stdout) != "[]" {
+		t.Errorf("quarantine -json: exit %d, %q %s", code, stdout, stderr)
+	}
+	if code, stdout, _ = run(t, "quarantine", "-config", cfg); code != exitOK || !strings.Contains(stdout, "No messages in quarantine") {
+		t.Errorf("quarantine: exit %d, %q", code, stdout)
 	}
 }

@@ -177,6 +177,9 @@ func (d *Daemon) tellCondition(tx *store.Tx, c *store.Condition) error {
 			return err
 		}
 		short = say(org, "verzenden via %s werkt weer", "sending through %s works again", addr)
+		if c.StartToldAt.IsZero() {
+			short = say(org, "verzenden via %s was onderbroken", "sending through %s was interrupted", addr)
+		}
 		long = say(org, "Het verzenden via %s was onderbroken van %s tot %s; %d bericht(en) zijn vertraagd en gaan nu uit.",
 			"Sending through %s was interrupted from %s to %s; %d message(s) were delayed and are going out now.",
 			addr, at(c.StartedAt), at(c.EndedAt), delayed)

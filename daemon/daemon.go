@@ -49,7 +49,8 @@ type Daemon struct {
 	// signal (see lifecycle).
 	ShutdownGrace time.Duration
 
-	crashAt    string // fault injection for tests: KLACHTD_CRASH_AT
+	crashAt    string          // fault injection for tests: KLACHTD_CRASH_AT
+	fileHook   func(*incoming) // tests: called inside the filing transaction
 	kickOutbox chan struct{}
 	kickSched  chan struct{}
 	// stop is done when the daemon is to stop taking new work (the signal

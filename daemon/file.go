@@ -39,6 +39,9 @@ type incoming struct {
 //  8. staff mail that belongs to no dossier → quarantine (never a complaint);
 //  9. anything else → a new complaint.
 func (d *Daemon) file(tx *store.Tx, in *incoming) (int64, error) {
+	if d.fileHook != nil {
+		d.fileHook(in)
+	}
 	if in.parsed == nil {
 		m := &store.Message{Direction: store.DirectionIn, Kind: store.KindQuarantine, SHA256: in.sha256,
 			Size: in.size, RawPath: in.rawPath, ReceivedAt: in.receivedAt,

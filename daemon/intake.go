@@ -88,6 +88,7 @@ func (d *Daemon) intakeSession(ctx context.Context, mb *config.Mailbox) (worked 
 		return false, err
 	}
 	defer c.Close()
+	d.log.Info("imap session started", "mailbox", mb.Address, "idle", c.HasIdle())
 	poll := mb.PollInterval
 	if poll <= 0 {
 		poll = time.Minute

@@ -300,6 +300,11 @@ func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store
 	for _, a := range to {
 		dr.Mail.To = append(dr.Mail.To, &mail.Address{Name: person(org, a).Name, Address: a})
 	}
+	if kind == "alert" {
+		// The officer must hear of trouble even when the alert template
+		// cannot be rendered.
+		dr.Fallback = l.Reason + "\n"
+	}
 	if extra != nil {
 		extra(&dr)
 	}

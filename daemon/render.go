@@ -406,7 +406,7 @@ func (d *Daemon) renderFailed(ctx context.Context, o *store.Outgoing, cause erro
 			lang = org.Language
 		}
 		rcpts := strings.Join(o.Recipients, ", ")
-		what := pick(lang, "het bericht aan "+rcpts, "the mail to "+rcpts)
+		what, whatEN := pick(lang, "het bericht aan "+rcpts, "the mail to "+rcpts), "the mail to "+rcpts
 		if o.LetterID != 0 {
 			l, err := tx.Letter(o.LetterID)
 			if err != nil {
@@ -415,17 +415,17 @@ func (d *Daemon) renderFailed(ctx context.Context, o *store.Outgoing, cause erro
 			if err := tx.SetLetterRenderError(l.ID, why); err != nil {
 				return err
 			}
-			what = pick(lang, fmt.Sprintf("de brief %q aan %s", templates.KindName(lang, l.Kind), l.Recipient),
-				fmt.Sprintf("the %s letter to %s", templates.KindName(lang, l.Kind), l.Recipient))
+			whatEN = fmt.Sprintf("the %s letter to %s", l.Kind, l.Recipient)
+			what = pick(lang, fmt.Sprintf("de brief %q aan %s", templates.KindName(lang, l.Kind), l.Recipient), whatEN)
 		} else if k := draftKind(o); k != "" && k != "relay" {
-			what = pick(lang, fmt.Sprintf("het bericht %q aan %s", templates.KindName(lang, k), rcpts),
-				fmt.Sprintf("the %s notice to %s", templates.KindName(lang, k), rcpts))
+			whatEN = fmt.Sprintf("the %s notice to %s", k, rcpts)
+			what = pick(lang, fmt.Sprintf("het bericht %q aan %s", templates.KindName(lang, k), rcpts), whatEN)
 		}
 		if !first || waiting {
 			return nil
 		}
 		if err := tx.AddEvent(&store.Event{DossierID: msg.DossierID, Actor: "klachtd", Action: "render failed",
-			Detail: fmt.Sprintf("%s could not be made: %s; it will be made again when klachtd starts", what, why), MessageRef: msg.ID}); err != nil {
+			Detail: fmt.Sprintf("%s could not be made: %s; it will be made again when klachtd starts", whatEN, why), MessageRef: msg.ID}); err != nil {
 			return err
 		}
 		if draftKind(o) == "alert" || org == nil {

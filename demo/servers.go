@@ -38,6 +38,11 @@ type Servers struct {
 
 	mu        sync.Mutex
 	delivered []Delivery
+
+	// FailFetch, when set, is asked before every FETCH of a user; an error
+	// it returns is the server's answer (tests of a server that fails to
+	// deliver a message).
+	FailFetch func(user string, set imap.NumSet) error
 }
 
 // Delivery is one message the SMTP server put into a mailbox.
@@ -66,7 +71,7 @@ func Start(imapAddr, smtpAddr string) (*Servers, error) {
 	}
 	s.imap = imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			return &imapSession{s: s}, nil, nil
 		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
 		InsecureAuth: true,
@@ -95,6 +100,41 @@ func Start(imapAddr, smtpAddr string) (*Servers, error) {
 	s.SMTPAddr = sln.Addr().String()
 	go func() { _ = s.smtp.Serve(sln) }()
 	return s, nil
+}
+
+// imapSession is imapmemserver's session with a FailFetch hook.
+type imapSession struct {
+	*imapmemserver.UserSession // nil before login
+	s                          *Servers
+	user                       string
+}
+
+func (sess *imapSession) Login(username, password string) error {
+	u, ok := sess.s.users[strings.ToLower(username)]
+	if !ok {
+		return imapserver.ErrAuthFailed
+	}
+	if err := u.Login(username, password); err != nil {
+		return err
+	}
+	sess.UserSession, sess.user = imapmemserver.NewUserSession(u), strings.ToLower(username)
+	return nil
+}
+
+func (sess *imapSession) Close() error {
+	if sess.UserSession == nil {
+		return nil
+	}
+	return sess.UserSession.Close()
+}
+
+func (sess *imapSession) Fetch(w *imapserver.FetchWriter, set imap.NumSet, options *imap.FetchOptions) error {
+	if f := sess.s.FailFetch; f != nil && options.BodySection != nil {
+		if err := f(sess.user, set); err != nil {
+			return err
+		}
+	}
+	return sess.UserSession.Fetch(w, set, options)
 }
 
 // Close stops both servers.
