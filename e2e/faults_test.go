@@ -101,7 +101,7 @@ func TestPostfixOutage(t *testing.T) {
 	// klachtd files it and cannot send: check, list and the log say so.
 	broken := regexp.MustCompile(`sending through ` + regexp.QuoteMeta(intake) + ` has failed since`)
 	var checkOut, listOut string
-	if !waitFor(30*time.Second, time.Second, func() bool {
+	if !pollUntil(30*time.Second, time.Second, func() bool {
 		stdout, stderr, _ := e.klachtd("check")
 		checkOut = stdout + stderr
 		listOut, _, _ = e.klachtd("list")
@@ -190,7 +190,7 @@ poll_interval = "1s"
 	smtpProxy.setSilent(true)
 	start := time.Now()
 	during := sendComplaint(t, "Klacht terwijl de SMTP-server zwijgt")
-	waitFor(30*time.Second, 500*time.Millisecond, func() bool { return len(mailboxUIDs(t, intake, "INBOX")) == 0 })
+	pollUntil(30*time.Second, 500*time.Millisecond, func() bool { return len(mailboxUIDs(t, intake, "INBOX")) == 0 })
 	// Then IMAP: the open session is cut, and the new ones meet silence.
 	imapProxy.setSilent(true)
 	late := sendComplaint(t, "Klacht terwijl de IMAP-server zwijgt")

@@ -82,7 +82,7 @@ func TestHostileCorpus(t *testing.T) {
 	if len(refused) > 0 {
 		t.Logf("Postfix refused %d mail(s):\n  %s", len(refused), strings.Join(refused, "\n  "))
 	}
-	if !waitFor(2*time.Minute, 200*time.Millisecond, func() bool { return len(mailboxUIDs(t, intake, "INBOX")) >= len(byCase) }) {
+	if !pollUntil(2*time.Minute, 200*time.Millisecond, func() bool { return len(mailboxUIDs(t, intake, "INBOX")) >= len(byCase) }) {
 		t.Fatalf("only %d of %d hostile mails reached %s's INBOX within 2 minutes", len(mailboxUIDs(t, intake, "INBOX")), len(byCase), intake)
 	}
 	t.Logf("%d hostile mails (%.1f MB) delivered to %s in %.1fs", len(byCase), float64(bytesSent)/(1<<20), intake, time.Since(start).Seconds())
@@ -132,7 +132,7 @@ func TestHostileCorpus(t *testing.T) {
 		return out
 	}
 	last, lastChange := -1, time.Now()
-	waitFor(5*time.Minute, time.Second, func() bool {
+	pollUntil(5*time.Minute, time.Second, func() bool {
 		n := len(acks())
 		if n != last {
 			last, lastChange = n, time.Now()

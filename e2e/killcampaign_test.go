@@ -117,7 +117,7 @@ func TestKillCampaign(t *testing.T) {
 		return missing
 	}
 	var missing []string
-	if !waitFor(2*time.Minute, time.Second, func() bool { missing = want(); return len(missing) == 0 }) {
+	if !pollUntil(2*time.Minute, time.Second, func() bool { missing = want(); return len(missing) == 0 }) {
 		t.Errorf("2 minutes after the last restart still missing: %s", strings.Join(missing, ", "))
 	}
 	time.Sleep(settle) // copies still in flight

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/textproto"
 	"os"
@@ -21,29 +20,6 @@ import (
 // quarantineFolder is where klachtd moves the messages it quarantines
 // ([[mailbox]] quarantine_folder; its default).
 const quarantineFolder = "Quarantaine"
-
-// quarantined is one entry of `klachtd quarantine -json`.
-type quarantined struct {
-	ID         int64  `json:"id"`
-	Mailbox    string `json:"mailbox"`
-	ReceivedAt string `json:"received_at"`
-	From       string `json:"from"`
-	Subject    string `json:"subject"`
-	MessageID  string `json:"message_id"`
-	Size       int64  `json:"size"`
-	Reason     string `json:"reason"`
-}
-
-// quarantineJSON decodes `klachtd quarantine -json`.
-func (e *env) quarantineJSON(t testing.TB) []quarantined {
-	t.Helper()
-	out := e.mustKlachtd("quarantine", "-json")
-	var qs []quarantined
-	if err := json.Unmarshal([]byte(out), &qs); err != nil {
-		t.Fatalf("decode quarantine -json: %v\n%s", err, tail(out, 2000))
-	}
-	return qs
-}
 
 // addUsers adds users to the stack (one Postfix reload) and waits until
 // Dovecot lets each log in. Users stay across resets; adding them again is
@@ -178,8 +154,9 @@ func envInt(t testing.TB, name string, def int) int {
 	return n
 }
 
-// waitFor polls cond every interval until it holds or timeout passes.
-func waitFor(timeout, interval time.Duration, cond func() bool) bool {
+// pollUntil polls cond every interval until it holds or timeout passes,
+// and reports whether it held.
+func pollUntil(timeout, interval time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
 	for {
 		if cond() {
