@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"unicode"
 
 	"github.com/klachtd/klachtd/commands"
 	"github.com/klachtd/klachtd/config"
@@ -228,7 +229,7 @@ func (d *Daemon) relay(tx *store.Tx, org *config.Organisation, dos *store.Dossie
 	}
 	// The complaint's subject as it came in may hold line breaks (an RFC
 	// 2047 word decodes to anything): one line of it.
-	subject := "[" + dos.Number + "] " + stripTags(mailbox.HeaderText(dos.Subject))
+	subject := "[" + dos.Number + "] " + stripTags(oneLine(dos.Subject))
 	if !strings.HasPrefix(strings.ToLower(subject), "re:") {
 		subject = "Re: " + subject
 	}
@@ -338,4 +339,17 @@ func say(org *config.Organisation, nl, en string, args ...any) string {
 		return fmt.Sprintf(nl, args...)
 	}
 	return fmt.Sprintf(en, args...)
+}
+
+// oneLine makes s one line of header text: control characters (CR and LF
+// included, RFC 5322 section 2.2) and the Unicode line and paragraph
+// separators become spaces, runs of spaces one.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }

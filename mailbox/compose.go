@@ -73,21 +73,21 @@ func Compose(o Outgoing) ([]byte, error) {
 	// to anything, CR/LF included): they are made one line of text here, so
 	// that a name can neither inject a header nor make a letter impossible.
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	if err := m.FromFormat(HeaderText(o.From.Name), o.From.Address); err != nil {
+	if err := m.FromFormat(headerName(o.From.Name), o.From.Address); err != nil {
 		return nil, fmt.Errorf("compose: From: %w", err)
 	}
 	for _, a := range o.To {
-		if err := m.AddToFormat(HeaderText(a.Name), a.Address); err != nil {
+		if err := m.AddToFormat(headerName(a.Name), a.Address); err != nil {
 			return nil, fmt.Errorf("compose: To: %w", err)
 		}
 	}
 	for _, a := range o.Cc {
-		if err := m.AddCcFormat(HeaderText(a.Name), a.Address); err != nil {
+		if err := m.AddCcFormat(headerName(a.Name), a.Address); err != nil {
 			return nil, fmt.Errorf("compose: Cc: %w", err)
 		}
 	}
 	if o.ReplyTo != nil {
-		if err := m.ReplyToFormat(HeaderText(o.ReplyTo.Name), o.ReplyTo.Address); err != nil {
+		if err := m.ReplyToFormat(headerName(o.ReplyTo.Name), o.ReplyTo.Address); err != nil {
 			return nil, fmt.Errorf("compose: Reply-To: %w", err)
 		}
 	}
@@ -190,11 +190,11 @@ func validHeaderName(k string) bool {
 	return true
 }
 
-// HeaderText makes s one line of header text: every control character
-// (CR and LF included, RFC 5322 section 2.2: a field body is one logical
-// line), and the Unicode line and paragraph separators, becomes a space;
-// runs of spaces become one, and the ends are trimmed.
-func HeaderText(s string) string {
+// headerName makes a display name one line of text: every control
+// character (CR and LF included, RFC 5322 section 2.2: a field body is one
+// logical line), and the Unicode line and paragraph separators, becomes a
+// space; runs of spaces become one, and the ends are trimmed.
+func headerName(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
 			return ' '
