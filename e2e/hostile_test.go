@@ -247,7 +247,6 @@ func checkHostileOutcome(t *testing.T, e *env, byCase map[string]hostile.Mail, n
 
 	// 4. Every case by what it must become.
 	tally := make(map[string]int)
-	var quarantinedCases []string
 	for _, c := range sortedCases(byCase) {
 		m := byCase[c]
 		id := c + ".hostile@example.com"
@@ -294,8 +293,6 @@ func checkHostileOutcome(t *testing.T, e *env, byCase map[string]hostile.Mail, n
 		case hostile.Quarantine:
 			if !isQ {
 				t.Errorf("%s (%s): not in quarantine -json", c, m.Name)
-			} else {
-				quarantinedCases = append(quarantinedCases, c)
 			}
 			if len(ownDossiers) != 0 {
 				t.Errorf("%s (%s): opened dossier %s, want quarantine", c, m.Name, ownDossiers[0].Number)
