@@ -3,6 +3,7 @@ package daemon
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -109,6 +110,11 @@ func (d *Daemon) file(tx *store.Tx, in *incoming) (int64, error) {
 	}
 	if from == "" {
 		return d.fileUnattached(tx, m, store.KindQuarantine, "no usable From address")
+	}
+	if !sendable(from) {
+		// Salvaged from a broken From header: no letter could ever reach
+		// it, so it cannot be a complainant's address.
+		return d.fileUnattached(tx, m, store.KindQuarantine, fmt.Sprintf("no usable From address (%q is not an address mail can be sent to)", from))
 	}
 	if org.IsStaff(from) {
 		return d.fileUnattached(tx, m, store.KindQuarantine,
@@ -365,4 +371,11 @@ func dayString(t time.Time) string {
 		return "-"
 	}
 	return t.In(procedure.Amsterdam).Format("Mon 2006-01-02")
+}
+
+// sendable reports whether addr is an addr-spec a letter can be sent to
+// (RFC 5322 section 3.4.1): it parses as one address, exactly as it is.
+func sendable(addr string) bool {
+	a, err := mail.ParseAddress("<" + addr + ">")
+	return err == nil && strings.EqualFold(a.Address, addr)
 }

@@ -87,6 +87,44 @@ func FuzzFileRaw(f *testing.F) {
 	})
 }
 
+// FuzzFileClassify is FuzzFileRaw without the outbox: parse, classify and
+// file (or quarantine) only, with the same checks. Rendering a letter's PDF
+// costs far more than filing, so this target explores the filing logic
+// (threading, tokens, commands, quote cutting, automatic mail) many times
+// faster; FuzzFileRaw keeps the whole path honest.
+//
+//	go test -run xxx -fuzz FuzzFileClassify -fuzztime 10m ./daemon/
+func FuzzFileClassify(f *testing.F) {
+	f.Setenv("KLACHTD_DEMO_PASSWORD", demo.Password)
+	fuzzing := flag.Lookup("test.fuzz") != nil && flag.Lookup("test.fuzz").Value.String() != ""
+	opts := hostile.Default(fuzzNow)
+	opts.Escape = filepath.Join(os.TempDir(), "klachtd-fuzz-escape-")
+	for i, m := range hostile.Corpus(opts) {
+		if len(m.Raw) > 256<<10 || (!fuzzing && i%4 != 1) {
+			continue
+		}
+		f.Add(m.Raw)
+	}
+	var w *fuzzWorld
+	f.Cleanup(func() {
+		if w != nil {
+			w.close()
+		}
+	})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if len(raw) > 1<<20 {
+			t.Skip("larger than 1 MiB")
+		}
+		if w == nil || w.filed >= 2000 {
+			if w != nil {
+				w.close()
+			}
+			w = newFuzzWorld(t)
+		}
+		w.file(t, raw)
+	})
+}
+
 var (
 	fuzzNow    = time.Date(2026, 6, 2, 10, 0, 0, 0, time.UTC)
 	fuzzSecret = []byte("0123456789abcdef0123456789abcdef")
@@ -128,7 +166,7 @@ func newFuzzWorld(t *testing.T) *fuzzWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &fuzzWorld{dir: dir, st: st, mb: cfg.Mailboxes[0], log: &problemLog{}}
+	w := &fuzzWorld{dir: dir, st: st, mb: cfg.Mailboxes[0], log: newProblemLog()}
 	w.d = New(cfg, st, tpl, fuzzSecret, slog.New(w.log))
 	w.d.Now = func() time.Time { return fuzzNow }
 	w.d.Send = func(_ context.Context, _ *config.Mailbox, _ string, _ []string, raw []byte) error {
@@ -149,6 +187,23 @@ func (w *fuzzWorld) close() {
 // fileAndSend files raw as the next UID of the intake folder, then renders
 // and sends what it caused, and checks the invariants.
 func (w *fuzzWorld) fileAndSend(t *testing.T, raw []byte) {
+	t.Helper()
+	w.file(t, raw)
+	if err := w.d.sendDue(context.Background()); err != nil {
+		t.Fatalf("sendDue: %v", err)
+	}
+	for _, p := range w.log.problems() {
+		t.Errorf("%s", p)
+	}
+	for _, out := range w.sent {
+		checkOutgoing(t, out)
+	}
+}
+
+// file files raw as the next UID of the intake folder and checks that it
+// is recorded, quarantined with a reason if at all, and that nothing
+// panicked.
+func (w *fuzzWorld) file(t *testing.T, raw []byte) {
 	t.Helper()
 	ctx := context.Background()
 	w.log.reset()
@@ -209,16 +264,10 @@ func (w *fuzzWorld) fileAndSend(t *testing.T, raw []byte) {
 			t.Errorf("quarantined without a reason")
 		}
 	}
-
-	if err := w.d.sendDue(ctx); err != nil {
-		t.Fatalf("sendDue: %v", err)
-	}
 	for _, p := range w.log.problems() {
 		t.Errorf("%s", p)
 	}
-	for _, out := range w.sent {
-		checkOutgoing(t, out)
-	}
+	w.log.reset()
 }
 
 // checkOutgoing checks a mail klachtd sent: it parses, has a Message-ID,
@@ -257,13 +306,22 @@ func truncate(s string, n int) string {
 // problemLog is a slog.Handler that keeps the records that show a bug: a
 // panic (recovered or not) and a mail that could not be rendered.
 type problemLog struct {
+	shared *problemList
+	attrs  []slog.Attr
+}
+
+type problemList struct {
 	mu   sync.Mutex
 	list []string
 }
 
+func newProblemLog() *problemLog { return &problemLog{shared: &problemList{}} }
+
 func (l *problemLog) Enabled(context.Context, slog.Level) bool { return true }
-func (l *problemLog) WithAttrs([]slog.Attr) slog.Handler      { return l }
 func (l *problemLog) WithGroup(string) slog.Handler           { return l }
+func (l *problemLog) WithAttrs(as []slog.Attr) slog.Handler {
+	return &problemLog{shared: l.shared, attrs: append(append([]slog.Attr(nil), l.attrs...), as...)}
+}
 
 func (l *problemLog) Handle(_ context.Context, r slog.Record) error {
 	if r.Level < slog.LevelError {
@@ -274,28 +332,32 @@ func (l *problemLog) Handle(_ context.Context, r slog.Record) error {
 	}
 	var b strings.Builder
 	b.WriteString(r.Message)
-	r.Attrs(func(a slog.Attr) bool {
+	add := func(a slog.Attr) bool {
 		v := a.Value.String()
 		if a.Key == "stack" {
 			v = truncate(v, 1500)
 		}
 		fmt.Fprintf(&b, " %s=%s", a.Key, v)
 		return true
-	})
-	l.mu.Lock()
-	l.list = append(l.list, b.String())
-	l.mu.Unlock()
+	}
+	for _, a := range l.attrs {
+		add(a)
+	}
+	r.Attrs(add)
+	l.shared.mu.Lock()
+	l.shared.list = append(l.shared.list, b.String())
+	l.shared.mu.Unlock()
 	return nil
 }
 
 func (l *problemLog) reset() {
-	l.mu.Lock()
-	l.list = nil
-	l.mu.Unlock()
+	l.shared.mu.Lock()
+	l.shared.list = nil
+	l.shared.mu.Unlock()
 }
 
 func (l *problemLog) problems() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.list...)
+	l.shared.mu.Lock()
+	defer l.shared.mu.Unlock()
+	return append([]string(nil), l.shared.list...)
 }
