@@ -318,7 +318,7 @@ type problemList struct {
 func newProblemLog() *problemLog { return &problemLog{shared: &problemList{}} }
 
 func (l *problemLog) Enabled(context.Context, slog.Level) bool { return true }
-func (l *problemLog) WithGroup(string) slog.Handler           { return l }
+func (l *problemLog) WithGroup(string) slog.Handler            { return l }
 func (l *problemLog) WithAttrs(as []slog.Attr) slog.Handler {
 	return &problemLog{shared: l.shared, attrs: append(append([]slog.Attr(nil), l.attrs...), as...)}
 }

@@ -223,6 +223,20 @@ func (d *Daemon) queueDraft(tx *store.Tx, dos *store.Dossier, direction, kind st
 	if out.From == nil || out.From.Address == "" {
 		return nil, fmt.Errorf("queue %s: no From address", kind)
 	}
+	// The thread is made of the Message-IDs people's mail carried; one
+	// that is not a msg-id (RFC 5322 section 3.6.4: no "@", blanks inside)
+	// cannot be written into In-Reply-To or References, and would make the
+	// mail impossible to compose. The thread does without it.
+	if !threadable(out.InReplyTo) {
+		out.InReplyTo = ""
+	}
+	var refs []string
+	for _, id := range out.References {
+		if threadable(id) {
+			refs = append(refs, id)
+		}
+	}
+	out.References = refs
 	m := &store.Message{Direction: direction, Kind: kind, MessageID: out.MessageID,
 		FromAddr: out.From.Address, FromName: out.From.Name, Subject: out.Subject, Date: out.Date,
 		ReceivedAt: out.Date, InReplyTo: nonEmpty(out.InReplyTo), References: out.References, Text: out.Text}
@@ -325,4 +339,19 @@ func (d *Daemon) intakeAddress(org *config.Organisation) string {
 func (d *Daemon) nowDate() time.Time {
 	t := d.Now().In(procedure.Amsterdam)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, procedure.Amsterdam)
+}
+
+// threadable reports whether id (without angle brackets) can stand in
+// In-Reply-To or References: id-left "@" id-right, without brackets,
+// blanks or control characters (RFC 5322 section 3.6.4).
+func threadable(id string) bool {
+	if !strings.Contains(id, "@") {
+		return false
+	}
+	for _, r := range id {
+		if r <= ' ' || r == 0x7f || r == '<' || r == '>' {
+			return false
+		}
+	}
+	return true
 }
