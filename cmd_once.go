@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/klachtd/klachtd/procedure"
@@ -38,6 +40,10 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !now.IsZero() {
 		d.Now = func() time.Time { return now }
 	}
+	// A stop signal during the cycle is handled as in run: no new work,
+	// what is in flight finishes.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
 	return d.Once(ctx)
 }
 

@@ -148,6 +148,62 @@ type Mailbox struct {
 	QuarantineFolder string
 	CAFile           string // absolute, or ""
 	PollInterval     time.Duration
+	Auth             string  // AuthPassword (default) or AuthOAuth2
+	OAuth2           *OAuth2 // set when Auth is AuthOAuth2
+}
+
+// Ways a mailbox logs in (key auth).
+const (
+	AuthPassword = "password" // SASL PLAIN with password_env or password_file
+	AuthOAuth2   = "oauth2"   // SASL XOAUTH2 or OAUTHBEARER with a token from `klachtd login`
+)
+
+// OAuth2 providers (key oauth2_provider).
+const (
+	ProviderMicrosoft = "microsoft" // Microsoft 365 / Exchange Online
+	ProviderGoogle    = "google"    // Google Workspace and Gmail
+	ProviderCustom    = "custom"    // any server with a device authorization endpoint (RFC 8628)
+)
+
+// OAuth2 is how a mailbox with auth = "oauth2" gets its tokens. The
+// endpoints and default scopes of the named providers live in package
+// oauth; for ProviderCustom the file gives them.
+type OAuth2 struct {
+	Provider         string
+	ClientID         string
+	Tenant           string // Microsoft: directory (tenant) ID or domain; default "organizations"
+	ClientSecretEnv  string
+	ClientSecretFile string   // absolute
+	DeviceURL        string   // custom: device authorization endpoint (RFC 8628 §3.1)
+	TokenURL         string   // custom: token endpoint
+	Scopes           []string // custom: required; others: replaces the provider's defaults when set
+}
+
+// ClientSecret returns the client secret from oauth2_client_secret_env or
+// oauth2_client_secret_file, or "" when neither is set (public clients).
+func (o *OAuth2) ClientSecret() (string, error) {
+	switch {
+	case o.ClientSecretEnv != "":
+		v, ok := os.LookupEnv(o.ClientSecretEnv)
+		if !ok {
+			return "", fmt.Errorf("oauth2_client_secret_env: environment variable %s is not set", o.ClientSecretEnv)
+		}
+		if v = strings.TrimSpace(v); v == "" {
+			return "", fmt.Errorf("oauth2_client_secret_env: environment variable %s is empty", o.ClientSecretEnv)
+		}
+		return v, nil
+	case o.ClientSecretFile != "":
+		b, err := os.ReadFile(o.ClientSecretFile)
+		if err != nil {
+			return "", fmt.Errorf("oauth2_client_secret_file: %w", err)
+		}
+		v := strings.TrimSpace(string(b))
+		if v == "" {
+			return "", fmt.Errorf("oauth2_client_secret_file: %s is empty", o.ClientSecretFile)
+		}
+		return v, nil
+	}
+	return "", nil
 }
 
 // Password returns the mailbox password from the environment variable

@@ -657,3 +657,186 @@ func TestLoadMissingFile(t *testing.T) {
 		t.Errorf("Load of a missing file: %v", err)
 	}
 }
+
+// oauthMailbox replaces line 20 of base (password_env) with the given
+// oauth2 lines; the first of them is on line 20.
+func oauthMailbox(t *testing.T, lines ...string) string {
+	t.Helper()
+	return edit(t, "password_env", strings.Join(lines, "\n"))
+}
+
+func TestOAuth2Valid(t *testing.T) {
+	t.Setenv("GOOGLE_SECRET", " s3cret \n")
+	tests := []struct {
+		name  string
+		lines []string
+		check func(t *testing.T, o *OAuth2)
+	}{
+		{
+			name:  "microsoft with default tenant",
+			lines: []string{`auth = "oauth2"`, `oauth2_provider = "microsoft"`, `oauth2_client_id = "0d3c4e5f-1111-2222-3333-444455556666"`},
+			check: func(t *testing.T, o *OAuth2) {
+				if o.Tenant != "organizations" || o.ClientID != "0d3c4e5f-1111-2222-3333-444455556666" {
+					t.Errorf("got %+v", o)
+				}
+				if s, err := o.ClientSecret(); s != "" || err != nil {
+					t.Errorf("ClientSecret() = %q, %v; want none (public client)", s, err)
+				}
+			},
+		},
+		{
+			name:  "microsoft with tenant domain",
+			lines: []string{`auth = "oauth2"`, `oauth2_provider = "microsoft"`, `oauth2_client_id = "abc"`, `oauth2_tenant = "example.nl"`},
+			check: func(t *testing.T, o *OAuth2) {
+				if o.Tenant != "example.nl" {
+					t.Errorf("tenant %q", o.Tenant)
+				}
+			},
+		},
+		{
+			name:  "google with secret env",
+			lines: []string{`auth = "oauth2"`, `oauth2_provider = "google"`, `oauth2_client_id = "123.apps.googleusercontent.com"`, `oauth2_client_secret_env = "GOOGLE_SECRET"`},
+			check: func(t *testing.T, o *OAuth2) {
+				if s, err := o.ClientSecret(); s != "s3cret" || err != nil {
+					t.Errorf("ClientSecret() = %q, %v", s, err)
+				}
+			},
+		},
+		{
+			name: "custom on loopback",
+			lines: []string{`auth = "oauth2"`, `oauth2_provider = "custom"`, `oauth2_client_id = "klachtd"`,
+				`oauth2_device_url = "http://127.0.0.1:9999/device"`, `oauth2_token_url = "https://login.example.nl/token"`,
+				`oauth2_scopes = ["mail", "offline_access"]`},
+			check: func(t *testing.T, o *OAuth2) {
+				if o.DeviceURL != "http://127.0.0.1:9999/device" || o.TokenURL != "https://login.example.nl/token" || strings.Join(o.Scopes, " ") != "mail offline_access" {
+					t.Errorf("got %+v", o)
+				}
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Parse("ok.toml", []byte(oauthMailbox(t, tc.lines...)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mb := cfg.Mailboxes[0]
+			if mb.Auth != AuthOAuth2 || mb.OAuth2 == nil {
+				t.Fatalf("auth %q, oauth2 %v", mb.Auth, mb.OAuth2)
+			}
+			tc.check(t, mb.OAuth2)
+		})
+	}
+	cfg, err := Parse("ok.toml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mb := cfg.Mailboxes[0]; mb.Auth != AuthPassword || mb.OAuth2 != nil {
+		t.Errorf("default auth %q, oauth2 %v; want password, nil", mb.Auth, mb.OAuth2)
+	}
+}
+
+func TestOAuth2Errors(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		want []string
+	}{
+		{
+			name: "unknown auth",
+			doc:  edit(t, "password_env", `password_env = "X"`+"\n"+`auth = "kerberos"`),
+			want: []string{`bad.toml:21: mailbox[0].auth: "kerberos" is not one of password, oauth2`},
+		},
+		{
+			name: "oauth2 without provider and client id",
+			doc:  oauthMailbox(t, `auth = "oauth2"`),
+			want: []string{
+				`bad.toml:15: mailbox[0].oauth2_provider: required with auth = "oauth2": "microsoft", "google" or "custom"`,
+				`bad.toml:15: mailbox[0].oauth2_client_id: required with auth = "oauth2": the application (client) ID of the app registration`,
+			},
+		},
+		{
+			name: "unknown provider",
+			doc:  oauthMailbox(t, `auth = "oauth2"`, `oauth2_provider = "yahoo"`, `oauth2_client_id = "x"`),
+			want: []string{`bad.toml:21: mailbox[0].oauth2_provider: "yahoo" is not one of microsoft, google, custom`},
+		},
+		{
+			name: "password with oauth2",
+			doc:  edit(t, "password_env", `password_env = "X"`+"\n"+`auth = "oauth2"`+"\n"+`oauth2_provider = "microsoft"`+"\n"+`oauth2_client_id = "x"`),
+			want: []string{`bad.toml:20: mailbox[0].password_env: not used with auth = "oauth2": the mailbox logs in with a token (klachtd login); remove this key`},
+		},
+		{
+			name: "oauth2 keys with password auth",
+			doc:  edit(t, "password_env", `password_env = "X"`+"\n"+`oauth2_client_id = "x"`),
+			want: []string{`bad.toml:21: mailbox[0].oauth2_client_id: only used with auth = "oauth2" (this mailbox logs in with a password)`},
+		},
+		{
+			name: "google without secret",
+			doc:  oauthMailbox(t, `auth = "oauth2"`, `oauth2_provider = "google"`, `oauth2_client_id = "x"`),
+			want: []string{`bad.toml:15: mailbox[0].oauth2_client_secret_env: required with oauth2_provider = "google": oauth2_client_secret_env or oauth2_client_secret_file (the client secret of the Desktop app client)`},
+		},
+		{
+			name: "tenant on google",
+			doc:  oauthMailbox(t, `auth = "oauth2"`, `oauth2_provider = "google"`, `oauth2_client_id = "x"`, `oauth2_client_secret_file = "s"`, `oauth2_tenant = "example.nl"`),
+			want: []string{`bad.toml:24: mailbox[0].oauth2_tenant: only used with oauth2_provider = "microsoft"`},
+		},
+		{
+			name: "bad tenant",
+			doc:  oauthMailbox(t, `auth = "oauth2"`, `oauth2_provider = "microsoft"`, `oauth2_client_id = "x"`, `oauth2_tenant = "https://login.microsoftonline.com/x"`),
+			want: []string{`bad.toml:23: mailbox[0].oauth2_tenant: "https://login.microsoftonline.com/x" is not a directory (tenant) ID or domain like 0d3c…-… or example.nl`},
+		},
+		{
+			name: "secret in the env key",
+			doc:  oauthMailbox(t, `auth = "oauth2"`, `oauth2_provider = "microsoft"`, `oauth2_client_id = "x"`, `oauth2_client_secret_env = "Abc~123.xyz"`),
+			want: []string{`bad.toml:23: mailbox[0].oauth2_client_secret_env: "Abc~123.xyz" is not an environment variable name; put the name of the variable here, not the secret`},
+		},
+		{
+			name: "custom without endpoints and scopes",
+			doc:  oauthMailbox(t, `auth = "oauth2"`, `oauth2_provider = "custom"`, `oauth2_client_id = "x"`),
+			want: []string{
+				`bad.toml:15: mailbox[0].oauth2_device_url: required, e.g. "https://login.example.nl/oauth2/device_url"`,
+				`bad.toml:15: mailbox[0].oauth2_token_url: required, e.g. "https://login.example.nl/oauth2/token_url"`,
+				`bad.toml:15: mailbox[0].oauth2_scopes: required with oauth2_provider = "custom": the scopes for IMAP and SMTP, e.g. ["mail", "offline_access"]`,
+			},
+		},
+		{
+			name: "custom over plain http",
+			doc: oauthMailbox(t, `auth = "oauth2"`, `oauth2_provider = "custom"`, `oauth2_client_id = "x"`,
+				`oauth2_device_url = "http://login.example.nl/device"`, `oauth2_token_url = "ftp://login.example.nl/token"`, `oauth2_scopes = ["a b"]`),
+			want: []string{
+				`bad.toml:23: mailbox[0].oauth2_device_url: "http://login.example.nl/device": http:// is only for loopback test servers; use https://`,
+				`bad.toml:24: mailbox[0].oauth2_token_url: "ftp://login.example.nl/token" is not an https:// URL`,
+				`bad.toml:25: mailbox[0].oauth2_scopes[0]: "a b" is not a scope: one scope per string, without spaces`,
+			},
+		},
+		{
+			name: "token url for microsoft",
+			doc:  oauthMailbox(t, `auth = "oauth2"`, `oauth2_provider = "microsoft"`, `oauth2_client_id = "x"`, `oauth2_token_url = "https://x.example/token"`),
+			want: []string{`bad.toml:23: mailbox[0].oauth2_token_url: only used with oauth2_provider = "custom"; microsoft has its own`},
+		},
+		{
+			name: "misspelt key",
+			doc:  oauthMailbox(t, `auth = "oauth2"`, `oauth2_provider = "microsoft"`, `oauth2_clientid = "x"`),
+			want: []string{
+				`bad.toml:15: mailbox[0].oauth2_client_id: required with auth = "oauth2": the application (client) ID of the app registration`,
+				`bad.toml:22: mailbox[0].oauth2_clientid: unknown key (did you mean oauth2_client_id?)`,
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("bad.toml", []byte(tc.doc))
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("Parse: %v, want *Error", err)
+			}
+			var got []string
+			for _, p := range ce.Problems {
+				got = append(got, p.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}

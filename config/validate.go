@@ -83,6 +83,16 @@ type rawMailbox struct {
 	QuarantineFolder string `toml:"quarantine_folder"`
 	CAFile           string `toml:"ca_file"`
 	PollInterval     string `toml:"poll_interval"`
+
+	Auth                   string   `toml:"auth"`
+	OAuth2Provider         string   `toml:"oauth2_provider"`
+	OAuth2ClientID         string   `toml:"oauth2_client_id"`
+	OAuth2Tenant           string   `toml:"oauth2_tenant"`
+	OAuth2ClientSecretEnv  string   `toml:"oauth2_client_secret_env"`
+	OAuth2ClientSecretFile string   `toml:"oauth2_client_secret_file"`
+	OAuth2DeviceURL        string   `toml:"oauth2_device_url"`
+	OAuth2TokenURL         string   `toml:"oauth2_token_url"`
+	OAuth2Scopes           []string `toml:"oauth2_scopes"`
 }
 
 const (
@@ -94,6 +104,7 @@ var (
 	idPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 	prefixPattern = regexp.MustCompile(`^[A-Z]{1,8}$`)
 	envPattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	tenantPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]*$`)
 	indexes       = regexp.MustCompile(`\[\d+\]`)
 )
 
@@ -544,15 +555,13 @@ func (v *validator) mailbox(key string, r *rawMailbox, cfg *Config) *Mailbox {
 	if r.Password != "" || v.pos.has(key+".password") {
 		v.add(key+".password", "plain passwords are not allowed in the config; use password_env or password_file")
 	}
-	switch {
-	case r.PasswordEnv != "" && r.PasswordFile != "":
-		v.add(key+".password_file", "set either password_env or password_file, not both")
-	case r.PasswordEnv == "" && r.PasswordFile == "":
-		v.add(key+".password_env", "required: password_env (an environment variable) or password_file")
-	case r.PasswordEnv != "" && !envPattern.MatchString(r.PasswordEnv):
-		v.add(key+".password_env", "%q is not an environment variable name; put the name of the variable here, not the password", r.PasswordEnv)
-	case r.PasswordFile != "":
-		m.PasswordFile = v.path(r.PasswordFile)
+	m.Auth = v.oneOf(key+".auth", r.Auth, AuthPassword, AuthPassword, AuthOAuth2)
+	if m.Auth == AuthOAuth2 {
+		v.noPassword(key, r)
+		m.OAuth2 = v.oauth2(key, r)
+	} else {
+		v.notOAuth2(key, r)
+		v.password(key, r, m)
 	}
 
 	if r.Address == "" {
@@ -601,4 +610,149 @@ func (v *validator) mailbox(key string, r *rawMailbox, cfg *Config) *Mailbox {
 		}
 	}
 	return m
+}
+
+// password checks password_env and password_file of a mailbox with
+// auth = "password".
+func (v *validator) password(key string, r *rawMailbox, m *Mailbox) {
+	switch {
+	case r.PasswordEnv != "" && r.PasswordFile != "":
+		v.add(key+".password_file", "set either password_env or password_file, not both")
+	case r.PasswordEnv == "" && r.PasswordFile == "":
+		v.add(key+".password_env", "required: password_env (an environment variable) or password_file")
+	case r.PasswordEnv != "" && !envPattern.MatchString(r.PasswordEnv):
+		v.add(key+".password_env", "%q is not an environment variable name; put the name of the variable here, not the password", r.PasswordEnv)
+	case r.PasswordFile != "":
+		m.PasswordFile = v.path(r.PasswordFile)
+	}
+}
+
+// noPassword refuses password keys on a mailbox that logs in with OAuth2.
+func (v *validator) noPassword(key string, r *rawMailbox) {
+	if r.PasswordEnv != "" {
+		v.add(key+".password_env", `not used with auth = "oauth2": the mailbox logs in with a token (klachtd login); remove this key`)
+	}
+	if r.PasswordFile != "" {
+		v.add(key+".password_file", `not used with auth = "oauth2": the mailbox logs in with a token (klachtd login); remove this key`)
+	}
+}
+
+// notOAuth2 refuses oauth2_* keys on a mailbox that logs in with a password:
+// they would silently do nothing.
+func (v *validator) notOAuth2(key string, r *rawMailbox) {
+	set := []struct {
+		name string
+		set  bool
+	}{
+		{"oauth2_provider", r.OAuth2Provider != ""},
+		{"oauth2_client_id", r.OAuth2ClientID != ""},
+		{"oauth2_tenant", r.OAuth2Tenant != ""},
+		{"oauth2_client_secret_env", r.OAuth2ClientSecretEnv != ""},
+		{"oauth2_client_secret_file", r.OAuth2ClientSecretFile != ""},
+		{"oauth2_device_url", r.OAuth2DeviceURL != ""},
+		{"oauth2_token_url", r.OAuth2TokenURL != ""},
+		{"oauth2_scopes", r.OAuth2Scopes != nil},
+	}
+	for _, k := range set {
+		if k.set {
+			v.add(key+"."+k.name, `only used with auth = "oauth2" (this mailbox logs in with a password)`)
+		}
+	}
+}
+
+// oauth2 checks the oauth2_* keys of a mailbox with auth = "oauth2".
+func (v *validator) oauth2(key string, r *rawMailbox) *OAuth2 {
+	o := &OAuth2{
+		Provider: r.OAuth2Provider,
+		ClientID: strings.TrimSpace(r.OAuth2ClientID),
+		Tenant:   strings.TrimSpace(r.OAuth2Tenant),
+		Scopes:   r.OAuth2Scopes,
+	}
+	switch r.OAuth2Provider {
+	case "":
+		v.add(key+".oauth2_provider", `required with auth = "oauth2": "microsoft", "google" or "custom"`)
+	case ProviderMicrosoft, ProviderGoogle, ProviderCustom:
+	default:
+		v.add(key+".oauth2_provider", "%q is not one of microsoft, google, custom", r.OAuth2Provider)
+	}
+	if o.ClientID == "" {
+		v.add(key+".oauth2_client_id", "required with auth = \"oauth2\": the application (client) ID of the app registration")
+	}
+	if o.Tenant != "" && o.Provider != ProviderMicrosoft {
+		v.add(key+".oauth2_tenant", "only used with oauth2_provider = \"microsoft\"")
+	}
+	if o.Provider == ProviderMicrosoft {
+		if o.Tenant == "" {
+			o.Tenant = "organizations"
+		} else if !tenantPattern.MatchString(o.Tenant) {
+			v.add(key+".oauth2_tenant", "%q is not a directory (tenant) ID or domain like 0d3c…-… or example.nl", o.Tenant)
+		}
+	}
+
+	switch {
+	case r.OAuth2ClientSecretEnv != "" && r.OAuth2ClientSecretFile != "":
+		v.add(key+".oauth2_client_secret_file", "set either oauth2_client_secret_env or oauth2_client_secret_file, not both")
+	case r.OAuth2ClientSecretEnv != "" && !envPattern.MatchString(r.OAuth2ClientSecretEnv):
+		v.add(key+".oauth2_client_secret_env", "%q is not an environment variable name; put the name of the variable here, not the secret", r.OAuth2ClientSecretEnv)
+	case r.OAuth2ClientSecretEnv != "":
+		o.ClientSecretEnv = r.OAuth2ClientSecretEnv
+	case r.OAuth2ClientSecretFile != "":
+		o.ClientSecretFile = v.path(r.OAuth2ClientSecretFile)
+	case o.Provider == ProviderGoogle:
+		// Google's clients of type "Desktop app" send their secret to the
+		// token endpoint; without it Google answers invalid_client.
+		v.add(key+".oauth2_client_secret_env", "required with oauth2_provider = \"google\": oauth2_client_secret_env or oauth2_client_secret_file (the client secret of the Desktop app client)")
+	}
+
+	if o.Provider == ProviderCustom {
+		o.DeviceURL = v.endpoint(key+".oauth2_device_url", r.OAuth2DeviceURL, true)
+		o.TokenURL = v.endpoint(key+".oauth2_token_url", r.OAuth2TokenURL, true)
+		if len(r.OAuth2Scopes) == 0 {
+			v.add(key+".oauth2_scopes", `required with oauth2_provider = "custom": the scopes for IMAP and SMTP, e.g. ["mail", "offline_access"]`)
+		}
+	} else {
+		if r.OAuth2DeviceURL != "" {
+			v.add(key+".oauth2_device_url", "only used with oauth2_provider = \"custom\"; %s has its own", orProvider(o.Provider))
+		}
+		if r.OAuth2TokenURL != "" {
+			v.add(key+".oauth2_token_url", "only used with oauth2_provider = \"custom\"; %s has its own", orProvider(o.Provider))
+		}
+	}
+	for i, s := range r.OAuth2Scopes {
+		if s == "" || strings.ContainsAny(s, " \t\"\\") {
+			v.add(fmt.Sprintf("%s.oauth2_scopes[%d]", key, i), "%q is not a scope: one scope per string, without spaces", s)
+		}
+	}
+	return o
+}
+
+func orProvider(p string) string {
+	if p == "" {
+		return "the provider"
+	}
+	return p
+}
+
+// endpoint checks an OAuth2 endpoint URL: https, or http on loopback for
+// test servers (the grant and the tokens travel over it).
+func (v *validator) endpoint(key, s string, required bool) string {
+	if s == "" {
+		if required {
+			v.add(key, "required, e.g. %q", "https://login.example.nl/oauth2/"+strings.TrimPrefix(key[strings.LastIndex(key, ".")+1:], "oauth2_"))
+		}
+		return ""
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+		v.add(key, "%q is not an https:// URL", s)
+		return ""
+	case u.User != nil:
+		v.add(key, "no user or secret in the URL; use oauth2_client_secret_env or oauth2_client_secret_file")
+		return ""
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		v.add(key, "%q: http:// is only for loopback test servers; use https://", s)
+		return ""
+	}
+	return u.String()
 }

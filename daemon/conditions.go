@@ -118,6 +118,14 @@ func (d *Daemon) workingRoute(tx *store.Tx, org *config.Organisation, preferred,
 // tellConditions tells the officer about conditions that started or ended
 // and were not told yet, where a working route exists.
 func (d *Daemon) tellConditions(ctx context.Context) error {
+	var n int
+	if err := d.store.View(ctx, func(tx *store.Tx) error {
+		conds, err := tx.ConditionsToTell()
+		n = len(conds)
+		return err
+	}); err != nil || n == 0 {
+		return err
+	}
 	return d.store.Tx(ctx, func(tx *store.Tx) error {
 		conds, err := tx.ConditionsToTell()
 		if err != nil {

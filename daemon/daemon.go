@@ -48,7 +48,11 @@ type Daemon struct {
 	// ShutdownGrace is how long in-flight work may go on after the stop
 	// signal (see lifecycle).
 	ShutdownGrace time.Duration
+	// OnReady and OnStopping, if set, are called by Run once every loop
+	// started and when shutdown begins (sd_notify READY=1, STOPPING=1).
+	OnReady, OnStopping func()
 
+	logins     *Logins
 	crashAt    string          // fault injection for tests: KLACHTD_CRASH_AT
 	fileHook   func(*incoming) // tests: called inside the filing transaction
 	kickOutbox chan struct{}
@@ -72,6 +76,7 @@ func New(cfg *config.Config, st *store.Store, tpl *templates.Set, secret []byte,
 		IMAPTimeout:   60 * time.Second,
 		ShutdownGrace: 15 * time.Second,
 		stop:          context.Background(),
+		logins:        NewLogins(cfg.DataDir, log),
 		crashAt:       os.Getenv("KLACHTD_CRASH_AT"),
 		kickOutbox:    make(chan struct{}, 1),
 		kickSched:     make(chan struct{}, 1),
@@ -156,38 +161,17 @@ func commitContext(ctx context.Context) (context.Context, context.CancelFunc) {
 }
 
 func (d *Daemon) smtpSend(ctx context.Context, mb *config.Mailbox, from string, rcpts []string, raw []byte) error {
-	cfg, err := SMTPConfig(mb)
+	cfg, err := d.logins.SMTPConfig(mb)
 	if err != nil {
 		return err
 	}
-	return mailbox.Send(ctx, cfg, from, rcpts, raw)
+	err = mailbox.Send(ctx, cfg, from, rcpts, raw)
+	d.logins.Report(mb, "smtp", err)
+	return err
 }
 
-// SMTPConfig is the SMTP side of a [[mailbox]], with its password and CAs.
-func SMTPConfig(mb *config.Mailbox) (mailbox.SMTPConfig, error) {
-	pass, err := mb.Password()
-	if err != nil {
-		return mailbox.SMTPConfig{}, err
-	}
-	roots, err := mb.RootCAs()
-	if err != nil {
-		return mailbox.SMTPConfig{}, err
-	}
-	return mailbox.SMTPConfig{URL: mb.SMTP, Username: mb.Username, Password: pass, RootCAs: roots, Timeout: 60 * time.Second}, nil
-}
-
-// IMAPConfig is the IMAP side of a [[mailbox]], with its password and CAs.
-func IMAPConfig(mb *config.Mailbox, timeout time.Duration, log *slog.Logger) (mailbox.IMAPConfig, error) {
-	pass, err := mb.Password()
-	if err != nil {
-		return mailbox.IMAPConfig{}, err
-	}
-	roots, err := mb.RootCAs()
-	if err != nil {
-		return mailbox.IMAPConfig{}, err
-	}
-	return mailbox.IMAPConfig{URL: mb.IMAP, Username: mb.Username, Password: pass, RootCAs: roots, Timeout: timeout, Logger: log}, nil
-}
+// Logins returns what the daemon's mailboxes log in with.
+func (d *Daemon) Logins() *Logins { return d.logins }
 
 // Once runs one full cycle: fetch and file every mailbox, run the schedule,
 // render and send what is due. It returns the first intake error after
@@ -273,7 +257,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 	start("outbox", d.outboxLoop)
 	start("scheduler", d.scheduleLoop)
 	d.log.Info("klachtd running", "mailboxes", len(d.cfg.Mailboxes), "organisations", len(d.cfg.Organisations))
+	if d.OnReady != nil {
+		d.OnReady()
+	}
 	<-ctx.Done()
+	if d.OnStopping != nil {
+		d.OnStopping()
+	}
 	wg.Wait()
 	d.log.Info("klachtd stopped")
 	return nil

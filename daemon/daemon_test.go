@@ -22,14 +22,14 @@ import (
 // world is a daemon wired to the in-process demo servers. The end-to-end
 // tests in e2e/ do the same against a real Dovecot and Postfix.
 type world struct {
-	t   *testing.T
+	t   testing.TB
 	d   *Daemon
 	st  *store.Store
 	srv *demo.Servers
 	cfg *config.Config
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	srv, err := demo.Start("127.0.0.1:0", "127.0.0.1:0")
 	if err != nil {

@@ -109,7 +109,7 @@ func (d *Daemon) file(tx *store.Tx, in *incoming) (int64, error) {
 		return d.fileInDossier(tx, in, m, org, dos, "subject tag")
 	}
 	if from == "" {
-		return d.fileUnattached(tx, m, store.KindQuarantine, "no usable From address")
+		return d.quarantineFiled(tx, in, m, org, "no usable From address")
 	}
 	if !sendable(from) {
 		// Salvaged from a broken From header: no letter could ever reach
@@ -117,7 +117,7 @@ func (d *Daemon) file(tx *store.Tx, in *incoming) (int64, error) {
 		return d.fileUnattached(tx, m, store.KindQuarantine, fmt.Sprintf("no usable From address (%q is not an address mail can be sent to)", from))
 	}
 	if org.IsStaff(from) {
-		return d.fileUnattached(tx, m, store.KindQuarantine,
+		return d.quarantineFiled(tx, in, m, org,
 			"staff mail to the intake address that belongs to no dossier (forward a complaint as an attachment, or reply within the dossier's thread)")
 	}
 	return d.register(tx, in, m, org)
@@ -191,6 +191,17 @@ func (d *Daemon) fileUnattachedIn(tx *store.Tx, m *store.Message, kind, reason s
 	}
 	d.log.Info("message filed without dossier", "kind", kind, "reason", reason, "message_id", m.MessageID)
 	return m.ID, tx.AddEvent(&store.Event{DossierID: m.DossierID, Actor: "klachtd", Action: kind, Detail: reason + ": " + m.Subject, MessageRef: m.ID})
+}
+
+// quarantineFiled files a message that is no complaint and belongs to no
+// dossier in quarantine, with the reason, and tells the officer (it is
+// moved to the quarantine folder after the commit).
+func (d *Daemon) quarantineFiled(tx *store.Tx, in *incoming, m *store.Message, org *config.Organisation, reason string) (int64, error) {
+	id, err := d.fileUnattached(tx, m, store.KindQuarantine, reason)
+	if err != nil {
+		return 0, err
+	}
+	return id, d.tellQuarantined(tx, in.mailbox, m)
 }
 
 // fileBounce files a delivery status notification; a bounce of one of our

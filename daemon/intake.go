@@ -27,14 +27,20 @@ const idleMax = 10 * time.Minute
 const maxFetchAttempts = 3
 
 func (d *Daemon) dial(ctx context.Context, mb *config.Mailbox) (*mailbox.Client, error) {
-	cfg, err := IMAPConfig(mb, d.IMAPTimeout, d.log.With("mailbox", mb.Address))
+	cfg, err := d.logins.IMAPConfig(mb, d.IMAPTimeout, d.log.With("mailbox", mb.Address))
 	if err != nil {
 		return nil, err
 	}
 	c, err := mailbox.Dial(ctx, cfg)
-	if err != nil && mailbox.IsRefused(err) && !d.stopping() {
-		// The server answers but refuses us: a condition once it persists.
-		if _, cerr := d.raiseCondition(ctx, "imap:"+mb.Address, err.Error()); cerr != nil {
+	d.logins.Report(mb, "imap", err)
+	if err != nil && (mailbox.IsRefused(err) || LoginProblem(mb, err) != "") && !d.stopping() {
+		// The server answers but refuses us, or the OAuth2 grant is gone:
+		// a condition once it persists.
+		detail := LoginProblem(mb, err)
+		if detail == "" {
+			detail = err.Error()
+		}
+		if _, cerr := d.raiseCondition(ctx, "imap:"+mb.Address, detail); cerr != nil {
 			d.log.Warn("recording the refused login", "err", cerr)
 		}
 		return nil, err
@@ -411,19 +417,24 @@ func (d *Daemon) quarantineTx(ctx context.Context, mb *config.Mailbox, m *store.
 		if err := tx.ClearFetchFailures(mb.Address, mb.Folder, uidValidity, uid); err != nil {
 			return err
 		}
-		org := d.organisation(mb)
-		if org == nil {
-			return nil
-		}
-		what := say(org, "zonder afzender", "without a sender")
-		if m.FromAddr != "" {
-			what = say(org, "%q van %s", "%q from %s", m.Subject, m.FromAddr)
-		}
-		return d.officerAlert(tx, org, nil, "",
-			say(org, "een bericht kon niet worden verwerkt", "a message could not be filed"),
-			say(org, "Een bericht in %s (%s) kon niet worden verwerkt en staat in quarantaine, in de map %s: %s. Het bericht is bewaard zoals het binnenkwam; de volgende berichten worden gewoon verwerkt.",
-				"A message in %s (%s) could not be filed and is in quarantine, in the folder %s: %s. It is kept as it came in; the next messages are filed as usual.",
-				mb.Address, what, mb.QuarantineFolder, m.Reason),
-			"klachtd quarantine")
+		return d.tellQuarantined(tx, mb, m)
 	})
+}
+
+// tellQuarantined alerts the officer about a quarantined message.
+func (d *Daemon) tellQuarantined(tx *store.Tx, mb *config.Mailbox, m *store.Message) error {
+	org := d.organisation(mb)
+	if org == nil {
+		return nil
+	}
+	what := say(org, "zonder afzender", "without a sender")
+	if m.FromAddr != "" {
+		what = say(org, "%q van %s", "%q from %s", m.Subject, m.FromAddr)
+	}
+	return d.officerAlert(tx, org, nil, "",
+		say(org, "een bericht kon niet worden verwerkt", "a message could not be filed"),
+		say(org, "Een bericht in %s (%s) kon niet worden verwerkt en staat in quarantaine, in de map %s: %s. Het bericht is bewaard zoals het binnenkwam; de volgende berichten worden gewoon verwerkt.",
+			"A message in %s (%s) could not be filed and is in quarantine, in the folder %s: %s. It is kept as it came in; the next messages are filed as usual.",
+			mb.Address, what, mb.QuarantineFolder, m.Reason),
+		"klachtd quarantine")
 }

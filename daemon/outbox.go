@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 
+	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/mailbox"
 	"github.com/klachtd/klachtd/store"
 )
@@ -14,14 +16,17 @@ import (
 // again with exponential backoff from one minute, capped at one hour; it is
 // never given up. While sending through a mailbox is broken (a failure of
 // the session or the server, mailbox.SendError.Session), all its mail waits
-// together and the server is probed with backoff from probeBase, capped at
-// probeMax, so that recovery is noticed soon.
+// together and the server is probed every probeBase three times, then with
+// backoff capped at probeMax, so that recovery is noticed soon.
 const (
 	retryBase = time.Minute
 	retryMax  = time.Hour
 	probeBase = 5 * time.Second
 	probeMax  = 10 * time.Minute
 )
+
+// renderBatch is how many drafts the sender renders before it sends.
+const renderBatch = 1
 
 // outboxLoop renders and sends due rows, then sleeps until the next row is
 // due or a transaction kicks it.
@@ -68,7 +73,10 @@ func (d *Daemon) outboxLoop(ctx context.Context) {
 func (d *Daemon) sendDue(ctx context.Context) error {
 	blocked := map[string]bool{} // mailboxes whose sending broke in this round
 	for !d.stopping() {
-		rendered, err := d.renderDue(ctx)
+		// Render a few, then send what is due, so that the first mail of a
+		// transaction (the acknowledgement) goes out before the rest is
+		// made.
+		rendered, err := d.renderDue(ctx, renderBatch)
 		if err != nil {
 			return err
 		}
@@ -132,7 +140,7 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 		})
 	}
 	d.crash("before-send")
-	sendErr := d.Send(ctx, mb, o.EnvFrom, o.Recipients, raw)
+	sendErr := d.send(ctx, mb, o, raw)
 	if sendErr == nil {
 		// The server said 250: the mail is gone. Its outcome is committed
 		// under a context that neither the stop signal nor the end of the
@@ -175,12 +183,18 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 		// of this mailbox queued, tell the officer, probe with backoff.
 		var c *store.Condition
 		var started bool
+		detail := LoginProblem(mb, sendErr)
+		if detail == "" {
+			detail = sendErr.Error()
+		}
 		err := d.store.Tx(ctx, func(tx *store.Tx) error {
 			var err error
-			if c, started, err = tx.RaiseCondition("smtp:"+o.Mailbox, sendErr.Error(), d.Now()); err != nil {
+			if c, started, err = tx.RaiseCondition("smtp:"+o.Mailbox, detail, d.Now()); err != nil {
 				return err
 			}
-			next := d.Now().Add(backoff(c.Failures, probeBase, probeMax))
+			// The first probes come quickly (a glitch, a password just
+			// fixed), then further apart.
+			next := d.Now().Add(backoff(max(c.Failures-2, 1), probeBase, probeMax))
 			if err := tx.MarkRetry(o.ID, sendErr.Error(), next); err != nil {
 				return err
 			}
@@ -210,6 +224,18 @@ func (d *Daemon) sendOne(ctx context.Context, o *store.Outgoing) (done, broken b
 			return tx.MarkRetry(o.ID, sendErr.Error(), next)
 		})
 	}
+}
+
+// send is d.Send with a panic turned into a temporary failure of this one
+// mail: it is tried again later and does not hold up the others.
+func (d *Daemon) send(ctx context.Context, mb *config.Mailbox, o *store.Outgoing, raw []byte) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			d.log.Error("sending panicked", "outbox", o.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = &mailbox.SendError{Stage: mailbox.StageSession, Err: fmt.Errorf("panic: %v", p)}
+		}
+	}()
+	return d.Send(ctx, mb, o.EnvFrom, o.Recipients, raw)
 }
 
 // afterSent records what a sent mail means for its dossier.

@@ -302,16 +302,16 @@ func (d *Daemon) printCopy(name string, pdf []byte) error {
 	return nil
 }
 
-// renderDue renders every row waiting for it. It returns how many rows were
-// rendered, and an error only about the store (the step then ends and is
-// tried again).
-func (d *Daemon) renderDue(ctx context.Context) (int, error) {
+// renderDue renders up to limit rows waiting for it, in the order they were
+// queued. It returns how many rows it tried, and an error only about the
+// store (the step then ends and is tried again).
+func (d *Daemon) renderDue(ctx context.Context, limit int) (int, error) {
 	done := 0
-	for ctx.Err() == nil {
+	for done < limit && !d.stopping() {
 		var rows []*store.Outgoing
 		if err := d.store.View(ctx, func(tx *store.Tx) error {
 			var err error
-			rows, err = tx.ToRender(50)
+			rows, err = tx.ToRender(min(limit-done, 50))
 			return err
 		}); err != nil {
 			return done, err
@@ -320,16 +320,13 @@ func (d *Daemon) renderDue(ctx context.Context) (int, error) {
 			return done, nil
 		}
 		for _, o := range rows {
-			if ctx.Err() != nil {
+			if d.stopping() {
 				return done, nil
 			}
-			ok, err := d.renderOne(ctx, o)
-			if err != nil {
+			if _, err := d.renderOne(ctx, o); err != nil {
 				return done, err
 			}
-			if ok {
-				done++
-			}
+			done++
 		}
 	}
 	return done, nil
@@ -357,15 +354,16 @@ func (d *Daemon) renderOne(ctx context.Context, o *store.Outgoing) (bool, error)
 		}
 	}
 	err = d.store.Tx(ctx, func(tx *store.Tx) error {
+		if first, err := tx.MarkRendered(o.ID, d.Now()); err != nil || !first {
+			return err // !first: rendered meanwhile; those bytes stand
+		}
 		if err := tx.SetMessageContent(o.MessageRef, rawPath, sum, size, c.subject, c.text, c.ht); err != nil {
 			return err
 		}
 		if o.LetterID != 0 {
-			if err := tx.SetLetterRendered(o.LetterID, pdfPath); err != nil {
-				return err
-			}
+			return tx.SetLetterRendered(o.LetterID, pdfPath)
 		}
-		return tx.MarkRendered(o.ID, d.Now())
+		return nil
 	})
 	if err != nil {
 		return false, err

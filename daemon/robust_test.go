@@ -63,7 +63,7 @@ func (w *world) quarantined() []*store.Quarantined {
 // folder counts the messages in a folder of info@ on the demo server.
 func (w *world) folder(name string) int {
 	w.t.Helper()
-	cfg, err := IMAPConfig(w.cfg.Mailboxes[0], 10*time.Second, nil)
+	cfg, err := w.d.logins.IMAPConfig(w.cfg.Mailboxes[0], 10*time.Second, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -214,6 +214,9 @@ func TestFilingPanicQuarantines(t *testing.T) {
 	}
 	w.deliver(complaintFrom("klant@example.com", "BOOM", "Deze klacht laat het archiveren ontploffen."))
 	w.deliver("\n\nthis message has no header at all\n")
+	// Staff mail to the intake address outside any dossier is no
+	// complaint: quarantined too, by classification.
+	w.deliver(complaintFrom("piet@example.nl", "Doorgestuurd", "Zie hieronder."))
 	w.deliver(complaintFrom("jose@example.com", "Klacht", "Een gewone klacht."))
 	w.once()
 
@@ -222,8 +225,8 @@ func TestFilingPanicQuarantines(t *testing.T) {
 		t.Fatalf("dossiers = %d, want only jose's, acknowledged", len(ds))
 	}
 	qs := w.quarantined()
-	if len(qs) != 2 {
-		t.Fatalf("%d quarantined, want 2", len(qs))
+	if len(qs) != 3 {
+		t.Fatalf("%d quarantined, want 3", len(qs))
 	}
 	if !strings.Contains(qs[0].Reason, "panic: filing exploded") || qs[0].Subject != "BOOM" || qs[0].RawPath == "" || qs[0].Mailbox != "info@example.nl" {
 		t.Errorf("quarantined[0] = %+v", qs[0])
@@ -231,19 +234,22 @@ func TestFilingPanicQuarantines(t *testing.T) {
 	if !strings.Contains(qs[1].Reason, "could not be parsed") || qs[1].RawPath == "" {
 		t.Errorf("quarantined[1] = %+v", qs[1])
 	}
+	if !strings.Contains(qs[2].Reason, "staff mail") || qs[2].FromAddr != "piet@example.nl" {
+		t.Errorf("quarantined[2] = %+v", qs[2])
+	}
 	raw, err := w.st.ReadFile(qs[0].RawPath)
 	if err != nil || !strings.Contains(string(raw), "laat het archiveren ontploffen") {
 		t.Errorf("the quarantined message's bytes are not kept (%v)", err)
 	}
-	if n := len(w.notices("officer@example.nl", "alert")); n != 2 {
-		t.Errorf("officer alerts = %d, want 2 (one per quarantined message)", n)
+	if n := len(w.notices("officer@example.nl", "alert")); n != 3 {
+		t.Errorf("officer alerts = %d, want 3 (one per quarantined message)", n)
 	}
-	if in, q := w.folder("INBOX"), w.folder("Quarantaine"); in != 0 || q != 2 {
-		t.Errorf("INBOX holds %d, Quarantaine %d; want 0 and 2", in, q)
+	if in, q, k := w.folder("INBOX"), w.folder("Quarantaine"), w.folder("Klachten"); in != 0 || q != 3 || k != 1 {
+		t.Errorf("INBOX holds %d, Quarantaine %d, Klachten %d; want 0, 3, 1", in, q, k)
 	}
 	// Quarantined messages are not fetched again.
 	w.once()
-	if len(w.quarantined()) != 2 || len(w.notices("officer@example.nl", "alert")) != 2 {
+	if len(w.quarantined()) != 3 || len(w.notices("officer@example.nl", "alert")) != 3 {
 		t.Error("a second cycle quarantined or alerted again")
 	}
 }
@@ -703,5 +709,42 @@ func TestUnfetchableMessageIsQuarantined(t *testing.T) {
 	}
 	if n := len(w.notices("officer@example.nl", "alert")); n != 1 {
 		t.Errorf("officer alerts = %d, want 1", n)
+	}
+}
+
+// TestSendPanicDoesNotBlockOthers: a panic while one mail is sent is a
+// temporary failure of that mail; the others go out.
+func TestSendPanicDoesNotBlockOthers(t *testing.T) {
+	w := newWorld(t)
+	w.d.Send = func(ctx context.Context, mb *config.Mailbox, from string, rcpts []string, raw []byte) error {
+		if rcpts[0] == "klant@example.com" {
+			panic("smtp client exploded")
+		}
+		return w.d.smtpSend(ctx, mb, from, rcpts, raw)
+	}
+	w.deliver(complaint)
+	w.deliver(complaintFrom("jose@example.com", "Klacht", "Een gewone klacht."))
+	w.once()
+	if got := w.kinds("jose@example.com")["acknowledgement"]; got != 1 {
+		t.Errorf("jose got %d acknowledgements, want 1", got)
+	}
+	if n := len(w.notices("piet@example.nl", "notification")); n != 2 {
+		t.Errorf("handler got %d notifications, want 2", n)
+	}
+	var o *store.Outgoing
+	_ = w.st.View(context.Background(), func(tx *store.Tx) error {
+		m, err := tx.IncomingByMessageID("c1@example.com")
+		if err != nil || m == nil {
+			return err
+		}
+		ls, err := tx.Letters(m.DossierID)
+		if err != nil || len(ls) == 0 {
+			return err
+		}
+		o, err = tx.OutgoingForMessage(ls[0].MessageRef)
+		return err
+	})
+	if o == nil || !o.SentAt.IsZero() || !o.FailedAt.IsZero() || !strings.Contains(o.LastError, "panic") || !o.NextAttemptAt.After(time.Now()) {
+		t.Errorf("the panicking letter's row = %+v, want waiting for a retry with the panic as its error", o)
 	}
 }

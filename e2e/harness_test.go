@@ -47,6 +47,7 @@ type stackInfo struct {
 	SMTPAddr  string
 	CACert    string
 	Password  string
+	OAuthAddr string // where Dovecot's oauth2 passdb expects the tests' authorization server
 }
 
 const (
@@ -146,6 +147,7 @@ func bringUpStack() error {
 		SMTPAddr:  vars["MAILSTACK_SMTP_ADDR"],
 		CACert:    vars["MAILSTACK_CA_CERT"],
 		Password:  vars["MAILSTACK_PASSWORD"],
+		OAuthAddr: vars["MAILSTACK_OAUTH_ADDR"],
 	}
 	if stack.IMAPAddr == "" || stack.SMTPAddr == "" || stack.Password == "" {
 		return fmt.Errorf("e2e/mailstack env printed no addresses:\n%s", out)

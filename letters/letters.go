@@ -1,6 +1,24 @@
 // Package letters renders a letter or an internal mail (a templates kind
 // plus its data) to a text/plain body, a simple HTML body and, for letters
 // to complainants and other outside parties, an A4 PDF for the post.
+//
+// Every text renders. Whatever the data holds (emoji, any script, control
+// characters, invalid UTF-8), Render neither fails nor panics on it
+// (FuzzRender): clean drops what no reader should get raw (control
+// characters, bidi overrides, noncharacters) from every rendering, and a
+// line break in a one-line field (a name, the subject) becomes a space.
+// The text and HTML bodies keep everything else as it is. The PDF is set
+// in DejaVu Sans, which covers the Latin, Greek, Cyrillic, Arabic and
+// Hebrew scripts: drawable composes the text, shapes Arabic with the
+// presentation forms, and draws a white square (□) for what the font
+// lacks: emoji, CJK, and anything outside the Basic Multilingual Plane,
+// which fpdf cannot address. visual orders right-to-left text for fpdf,
+// which draws left to right and does no shaping of its own.
+//
+// The fonts are parsed once per process (internal/fpdf, a patched
+// copy of fpdf: see its README.md); a document only subsets them. A letter
+// is byte-identical for identical input, and Render is safe for concurrent
+// use.
 package letters
 
 import (
@@ -94,13 +112,22 @@ var ErrNoTemplates = errors.New("no template set")
 
 // Render renders l with the templates of set. It is safe for concurrent use.
 func Render(set *templates.Set, l Letter) (*Rendered, error) {
+	return renderWith(set, l, dejaVu)
+}
+
+// renderWith is Render with the PDF set in face.
+func renderWith(set *templates.Set, l Letter, face pdfFace) (*Rendered, error) {
 	if set == nil {
 		return nil, ErrNoTemplates
 	}
+	l = cleanLetter(l)
 	subject, body, err := set.Render(l.Language, l.Kind, l)
 	if err != nil {
 		return nil, fmt.Errorf("letter %s: %w", l.Number, err)
 	}
+	// What the templates added from fields cleanLetter does not know (the
+	// other types in Extra) is cleaned here.
+	subject, body = cleanLine(subject), clean(body)
 	blocks, err := parseMarkup(body)
 	if err != nil {
 		return nil, fmt.Errorf("letter %s: %s/%s template body: %w", l.Number, l.Language, l.Kind, err)
@@ -122,12 +149,24 @@ func Render(set *templates.Set, l Letter) (*Rendered, error) {
 		return nil, fmt.Errorf("letter %s: no letter date", l.Number)
 	}
 	r.AddressMissing = len(nonEmpty(l.Recipient.Address)) == 0
-	r.PDF, err = renderPDF(l, subject, blocks, ch, sig)
+	r.PDF, err = renderPDFSafely(face, l, subject, blocks, ch, sig)
 	if err != nil {
 		return nil, fmt.Errorf("letter %s: pdf: %w", l.Number, err)
 	}
 	r.Filename = Filename(l.Language, l.Number, l.Kind)
 	return r, nil
+}
+
+// renderPDFSafely is renderPDF with a panic of the PDF library turned into
+// an error: whatever a letter holds, rendering it must not stop the
+// process (FuzzRender looks for such panics).
+func renderPDFSafely(face pdfFace, l Letter, subject string, blocks []block, ch chrome, sig []string) (pdf []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pdf, err = nil, fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return renderPDF(face, l, subject, blocks, ch, sig)
 }
 
 // Filename is the PDF file name of a letter: "KL-2026-0001-beslissing.pdf".

@@ -28,11 +28,15 @@ var (
 
 func loadSet(t *testing.T) *templates.Set {
 	t.Helper()
-	set, err := templates.Load("")
+	set, err := loadSetErr()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return set
+}
+
+func loadSetErr() (*templates.Set, error) {
+	return templates.Load("")
 }
 
 func render(t *testing.T, set *templates.Set, l Letter) *Rendered {

@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 
-	"codeberg.org/go-pdf/fpdf"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/klachtd/klachtd/internal/fpdf"
 )
 
 // DejaVu Sans, regular and bold (Bitstream Vera licence, fonts/LICENSE).
-// The bytes are read-only and shared by every document; fpdf copies the
-// tables it changes, so concurrent rendering is safe.
+// The bytes are read-only and shared by every document.
 var (
 	//go:embed fonts/DejaVuSans.ttf
 	fontRegular []byte
@@ -21,7 +23,49 @@ var (
 	fontBold []byte
 )
 
-const fontFamily = "DejaVu"
+// pdfFace is the set of fonts a PDF is set in: how they are added to a
+// document, their family name, and how text is made fit for them.
+type pdfFace struct {
+	family string
+	add    func(p *fpdf.Fpdf) error
+	prep   func(style, s string) string // clean text to what the font of style can draw (see drawable)
+}
+
+// dejaVuFonts parses the fonts once per process, at the first letter: a
+// document then only subsets them (see internal/fpdf/README.md).
+var dejaVuFonts = sync.OnceValues(func() ([2]*fpdf.UTF8Font, error) {
+	var fonts [2]*fpdf.UTF8Font
+	for i, ttf := range [][]byte{fontRegular, fontBold} {
+		f, err := fpdf.NewUTF8Font(ttf)
+		if err != nil {
+			return fonts, err
+		}
+		fonts[i] = f
+	}
+	return fonts, nil
+})
+
+// dejaVu is the face of every letter.
+var dejaVu = pdfFace{
+	family: "DejaVu",
+	add: func(p *fpdf.Fpdf) error {
+		fonts, err := dejaVuFonts()
+		if err != nil {
+			return fmt.Errorf("fonts: %w", err)
+		}
+		p.AddUTF8FontPrepared("DejaVu", "", fonts[0])
+		p.AddUTF8FontPrepared("DejaVu", "B", fonts[1])
+		return nil
+	},
+	prep: func(style, s string) string {
+		fonts, _ := dejaVuFonts() // add has returned the error, if any
+		f := fonts[0]
+		if style == "B" {
+			f = fonts[1]
+		}
+		return drawable(s, f.Has)
+	},
+}
 
 // Page geometry in millimetres, A4 portrait, after DIN 5008 form B ("Form
 // B", the taller letterhead): the letterhead fills the top 45 mm; the
@@ -70,30 +114,33 @@ const (
 // pdfDoc is one letter being laid out; y is the cursor below the last
 // thing printed.
 type pdfDoc struct {
-	p  *fpdf.Fpdf
-	l  Letter
-	ch chrome
-	y  float64
+	p     *fpdf.Fpdf
+	f     pdfFace
+	style string // of the current font
+	l     Letter
+	ch    chrome
+	y     float64
 }
 
-func renderPDF(l Letter, subject string, blocks []block, ch chrome, sig []string) ([]byte, error) {
+func renderPDF(face pdfFace, l Letter, subject string, blocks []block, ch chrome, sig []string) ([]byte, error) {
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetCatalogSort(true)
 	p.SetCreationDate(l.Date)
 	p.SetModificationDate(l.Date)
-	p.SetTitle(subject, true)
+	p.SetTitle(subject, true) // UTF-16 in the metadata: any text
 	p.SetAuthor(l.Org.Name, true)
 	p.SetCreator("klachtd", true)
 	p.SetProducer("klachtd", true)
 	p.SetLang(l.Language)
-	p.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	p.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	if err := face.add(p); err != nil {
+		return nil, err
+	}
 	p.SetMargins(marginLeft, nextPageTop, marginRight)
 	p.SetCellMargin(0)
 	p.SetAutoPageBreak(false, 0)
 	p.AliasNbPages("{nb}")
 
-	d := &pdfDoc{p: p, l: l, ch: ch}
+	d := &pdfDoc{p: p, f: face, l: l, ch: ch}
 	p.SetFooterFuncLpi(d.footer)
 	p.SetHeaderFunc(d.header)
 	p.AddPage()
@@ -106,8 +153,9 @@ func renderPDF(l Letter, subject string, blocks []block, ch chrome, sig []string
 
 	d.y = subjectY
 	d.setFont("B", 11)
+	rtl := paragraphRTL(subject)
 	for _, line := range d.split(subject, bodyW) {
-		d.text(marginLeft, line, 5.5)
+		d.text(marginLeft, line, 5.5, rtl)
 	}
 	d.y += 6
 
@@ -124,26 +172,49 @@ func renderPDF(l Letter, subject string, blocks []block, ch chrome, sig []string
 	d.y += paraGap
 	d.signature(sig)
 
-	var buf bytes.Buffer
-	if err := p.Output(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	p.GrowBuffer(64 << 10) // a letter of two pages is about 40 KB: no regrowth
+	return p.OutputBytes()
 }
 
 func (d *pdfDoc) setFont(style string, size float64) {
-	d.p.SetFont(fontFamily, style, size)
+	d.style = style
+	d.p.SetFont(d.f.family, style, size)
 }
 
-// split breaks s into lines that fit w in the current font.
+// split breaks s into lines that fit w in the current font. The lines are
+// ready to draw (drawable), in logical order: draw them with text or line.
 func (d *pdfDoc) split(s string, w float64) []string {
-	return breakLines(s, w, d.p.GetStringWidth, true)
+	_, size := d.p.GetFontSize()
+	fits := func(units int) bool { return float64(units)*size/1000 <= w } // as GetStringWidth computes it
+	return breakLines(d.f.prep(d.style, s), fits, d.p.GetStringSymbolWidth, true)
 }
 
-// text prints one line at x on the cursor and moves the cursor down by h.
-func (d *pdfDoc) text(x float64, s string, h float64) {
+// width is the width of s in the current font.
+func (d *pdfDoc) width(s string) float64 {
+	return d.p.GetStringWidth(d.f.prep(d.style, s))
+}
+
+// cell prints s on one line in a cell of w × h at the current position.
+func (d *pdfDoc) cell(w, h float64, s, align string) {
+	s = d.f.prep(d.style, s)
+	d.line(w, h, s, align, paragraphRTL(s))
+}
+
+// line prints a line from split in a cell of w × h at the current
+// position, in visual order for a paragraph of the given direction.
+func (d *pdfDoc) line(w, h float64, line, align string, rtl bool) {
+	d.p.CellFormat(w, h, visual(line, rtl), "", 0, align, false, 0, "")
+}
+
+// text prints one line from split at x on the cursor (right-aligned in a
+// right-to-left paragraph) and moves the cursor down by h.
+func (d *pdfDoc) text(x float64, line string, h float64, rtl bool) {
 	d.p.SetXY(x, d.y)
-	d.p.CellFormat(pageW-marginRight-x, h, s, "", 0, "L", false, 0, "")
+	align := "L"
+	if rtl {
+		align = "R"
+	}
+	d.line(pageW-marginRight-x, h, line, align, rtl)
 	d.y += h
 }
 
@@ -173,7 +244,7 @@ func (d *pdfDoc) header() {
 	d.p.SetTextColor(greyMuted, greyMuted, greyMuted)
 	parts := nonEmpty([]string{d.l.Org.Name, d.ch.reference + " " + d.l.Number, formatDate(d.l.Language, d.l.Date)})
 	d.p.SetXY(marginLeft, 12)
-	d.p.CellFormat(bodyW, 4, strings.Join(parts, "  ·  "), "", 0, "L", false, 0, "")
+	d.cell(bodyW, 4, strings.Join(parts, "  ·  "), "L")
 	d.p.SetDrawColor(greyLine, greyLine, greyLine)
 	d.p.SetLineWidth(0.2)
 	d.p.Line(marginLeft, 17.5, pageW-marginRight, 17.5)
@@ -188,7 +259,7 @@ func (d *pdfDoc) footer(lastPage bool) {
 	d.setFont("", sizeSmall)
 	d.p.SetTextColor(greyMuted, greyMuted, greyMuted)
 	d.p.SetXY(marginLeft, footerY)
-	d.p.CellFormat(bodyW, 4, fmt.Sprintf(d.ch.page, d.p.PageNo(), "{nb}"), "", 0, "R", false, 0, "")
+	d.cell(bodyW, 4, fmt.Sprintf(d.ch.page, d.p.PageNo(), "{nb}"), "R")
 	d.p.SetTextColor(greyText, greyText, greyText)
 }
 
@@ -205,13 +276,13 @@ func (d *pdfDoc) letterhead() error {
 	p.SetTextColor(greyText, greyText, greyText)
 	d.setFont("B", 14)
 	p.SetXY(110, 14)
-	p.CellFormat(right-110, 6, d.l.Org.Name, "", 0, "R", false, 0, "")
+	d.cell(right-110, 6, d.l.Org.Name, "R")
 	d.setFont("", 9)
 	p.SetTextColor(greyMuted, greyMuted, greyMuted)
 	y := 21.5
 	for _, line := range nonEmpty(d.l.Org.Address) {
 		p.SetXY(110, y)
-		p.CellFormat(right-110, 4, line, "", 0, "R", false, 0, "")
+		d.cell(right-110, 4, line, "R")
 		y += 4
 	}
 	p.SetDrawColor(greyLine, greyLine, greyLine)
@@ -262,45 +333,71 @@ func (d *pdfDoc) addressField() {
 	ret := strings.Join(nonEmpty(append([]string{d.l.Org.Name}, d.l.Org.Address...)), " · ")
 	size := sizeReturn
 	d.setFont("", size)
-	for size > 5 && p.GetStringWidth(ret) > w {
+	for size > 5 && d.width(ret) > w {
 		size -= 0.5
 		d.setFont("", size)
 	}
 	p.SetTextColor(greyMuted, greyMuted, greyMuted)
 	p.SetXY(x, addrFieldY+addrReturnZoneH-5)
-	p.CellFormat(w, 3.5, ret, "", 0, "L", false, 0, "")
+	d.cell(w, 3.5, ret, "L")
 	p.SetDrawColor(greyLine, greyLine, greyLine)
 	p.SetLineWidth(0.15)
 	p.Line(x, addrFieldY+addrReturnZoneH-1.2, x+w, addrFieldY+addrReturnZoneH-1.2)
 
-	// The address proper.
+	// The address proper. A name or address too long for the window is
+	// set smaller, and what still does not fit is cut off with an
+	// ellipsis: nothing is printed outside the field.
 	p.SetTextColor(greyText, greyText, greyText)
-	d.setFont("", 10)
-	var lines []string
-	for _, s := range nonEmpty([]string{d.l.Recipient.Name}) {
-		lines = append(lines, d.split(s, w)...)
+	type addrLine struct {
+		s   string
+		rtl bool
 	}
+	var lines []addrLine
 	addr := nonEmpty(d.l.Recipient.Address)
-	for _, s := range addr {
-		lines = append(lines, d.split(s, w)...)
-	}
 	zoneH := addrFieldH - addrReturnZoneH
-	lh := 4.4
-	if n := float64(len(lines) + 1); n*lh > zoneH {
-		lh = zoneH / n
+	lh, minLH := 4.4, 0.0
+	for _, size := range []float64{10, 8.5, 7} {
+		d.setFont("", size)
+		lines = lines[:0]
+		for _, s := range append(nonEmpty([]string{d.l.Recipient.Name}), addr...) {
+			rtl := paragraphRTL(s)
+			for _, l := range d.split(s, w) {
+				lines = append(lines, addrLine{l, rtl})
+			}
+		}
+		minLH = size * 25.4 / 72 * 1.1 // the font size in mm, with 10 % leading
+		lh = min(4.4, zoneH/float64(len(lines)+1))
+		if lh >= minLH {
+			break
+		}
+	}
+	if n := int(zoneH/minLH) - 1; len(lines) > n {
+		lines = lines[:n]
+		lines[n-1].s = d.ellipsis(lines[n-1].s, w)
+		lh = zoneH / float64(n+1)
 	}
 	y := addrFieldY + addrReturnZoneH + 1.5
-	for _, s := range lines {
+	for _, l := range lines {
 		p.SetXY(x, y)
-		p.CellFormat(w, lh, s, "", 0, "L", false, 0, "")
+		d.line(w, lh, l.s, "L", l.rtl)
 		y += lh
 	}
 	if len(addr) == 0 {
 		p.SetTextColor(greyMuted, greyMuted, greyMuted)
 		p.SetXY(x, y)
-		p.CellFormat(w, lh, d.ch.addressUnknown, "", 0, "L", false, 0, "")
+		d.cell(w, lh, d.ch.addressUnknown, "L")
 		p.SetTextColor(greyText, greyText, greyText)
 	}
+}
+
+// ellipsis returns line from split with " …" after it, shortened to fit w.
+func (d *pdfDoc) ellipsis(line string, w float64) string {
+	dots := d.f.prep(d.style, " …")
+	for line != "" && d.p.GetStringWidth(line+dots) > w {
+		_, size := utf8.DecodeLastRuneInString(line)
+		line = line[:len(line)-size]
+	}
+	return line + dots
 }
 
 // infoBlock prints reference and date beside the address field.
@@ -320,12 +417,13 @@ func (d *pdfDoc) infoBlock() {
 		d.setFont("", 9)
 		p.SetTextColor(greyMuted, greyMuted, greyMuted)
 		p.SetXY(infoX, y)
-		p.CellFormat(infoLabelW, 5, r[0]+":", "", 0, "L", false, 0, "")
+		d.cell(infoLabelW, 5, r[0]+":", "L")
 		d.setFont("", 9)
 		p.SetTextColor(greyText, greyText, greyText)
+		rtl := paragraphRTL(r[1])
 		for _, line := range d.split(r[1], valueW) {
 			p.SetXY(infoX+infoLabelW, y)
-			p.CellFormat(valueW, 5, line, "", 0, "L", false, 0, "")
+			d.line(valueW, 5, line, "L", rtl)
 			y += 4.5
 		}
 		y += 0.5
@@ -353,8 +451,9 @@ func (d *pdfDoc) block(b block, reserve float64) {
 		lines := d.split(b.text, bodyW)
 		d.y += 2.5
 		d.need(float64(len(lines)+2)*lineH + 1)
+		rtl := paragraphRTL(b.text)
 		for _, l := range lines {
-			d.text(marginLeft, l, lineH)
+			d.text(marginLeft, l, lineH, rtl)
 		}
 		d.y -= paraGap - 1 // a heading sits close to its text
 	case blockList:
@@ -367,8 +466,8 @@ func (d *pdfDoc) block(b block, reserve float64) {
 			lines := d.split(item, bodyW-indent)
 			d.need(min(float64(len(lines)), 2) * lineH)
 			p.SetXY(marginLeft+1.5, d.y)
-			p.CellFormat(indent-1.5, lineH, "•", "", 0, "L", false, 0, "")
-			d.lines(lines, marginLeft+indent, 0)
+			d.cell(indent-1.5, lineH, "•", "L")
+			d.lines(lines, marginLeft+indent, 0, paragraphRTL(item))
 		}
 	case blockFacts:
 		d.facts(b.rows)
@@ -377,10 +476,10 @@ func (d *pdfDoc) block(b block, reserve float64) {
 	case blockLiteral:
 		d.setFont("", sizeBody)
 		d.need(lineH)
-		d.text(marginLeft, b.text, lineH)
+		d.text(marginLeft, d.f.prep(d.style, b.text), lineH, false)
 	default:
 		d.setFont("", sizeBody)
-		d.lines(d.split(b.text, bodyW), marginLeft, reserve)
+		d.lines(d.split(b.text, bodyW), marginLeft, reserve, paragraphRTL(b.text))
 	}
 }
 
@@ -389,7 +488,7 @@ func (d *pdfDoc) block(b block, reserve float64) {
 // height of what must follow the paragraph on the same page (the signature
 // block after the last paragraph); if it does not fit, the last two lines
 // move to the next page with it.
-func (d *pdfDoc) lines(lines []string, x, reserve float64) {
+func (d *pdfDoc) lines(lines []string, x, reserve float64, rtl bool) {
 	for len(lines) > 0 {
 		avail := bodyBottom - d.y
 		fit := int((avail + 0.01) / lineH)
@@ -413,7 +512,7 @@ func (d *pdfDoc) lines(lines []string, x, reserve float64) {
 			n = max(1, min(fit, len(lines))) // a page cannot hold more
 		}
 		for _, l := range lines[:n] {
-			d.text(x, l, lineH)
+			d.text(x, l, lineH, rtl)
 		}
 		lines = lines[n:]
 		if len(lines) > 0 {
@@ -434,13 +533,16 @@ func (d *pdfDoc) facts(rows [][2]string) {
 	d.setFont("B", 9.5)
 	labelW := 0.0
 	for _, r := range rows {
-		labelW = max(labelW, p.GetStringWidth(r[0]))
+		labelW = max(labelW, d.width(r[0]))
 	}
 	labelW = min(max(labelW+6, 38), 75)
 	valueW := bodyW - labelW
 	const rowH = 4.6
 	const pad = 1.0
-	type laid struct{ label, value []string }
+	type laid struct {
+		label, value []string
+		rtl          bool
+	}
 	var rs []laid
 	total := 0.0
 	for _, r := range rows {
@@ -451,7 +553,7 @@ func (d *pdfDoc) facts(rows [][2]string) {
 		if len(vs) == 0 {
 			vs = []string{""}
 		}
-		rs = append(rs, laid{ls, vs})
+		rs = append(rs, laid{ls, vs, paragraphRTL(r[1])})
 		total += float64(max(len(ls), len(vs)))*rowH + 2*pad
 	}
 	if len(rows) <= 10 {
@@ -470,12 +572,12 @@ func (d *pdfDoc) facts(rows [][2]string) {
 		d.setFont("B", 9.5)
 		for i, s := range r.label {
 			p.SetXY(marginLeft, top+float64(i)*rowH)
-			p.CellFormat(labelW, rowH, s, "", 0, "L", false, 0, "")
+			d.line(labelW, rowH, s, "L", false)
 		}
 		d.setFont("", 9.5)
 		for i, s := range r.value {
 			p.SetXY(marginLeft+labelW, top+float64(i)*rowH)
-			p.CellFormat(valueW, rowH, s, "", 0, "L", false, 0, "")
+			d.line(valueW, rowH, s, "L", r.rtl)
 		}
 		d.y += h
 		p.SetDrawColor(greyLine, greyLine, greyLine)
@@ -491,25 +593,30 @@ func (d *pdfDoc) quote(lines []string) {
 	const indent = 6.0
 	const qh = 4.4
 	d.setFont("", 9.5)
-	var out []string // "" marks a gap
+	type quoteLine struct {
+		s   string // "" marks a gap
+		rtl bool
+	}
+	var out []quoteLine
 	for _, l := range lines {
 		if l == "" {
-			out = append(out, "")
+			out = append(out, quoteLine{})
 			continue
 		}
+		rtl := paragraphRTL(l)
 		for _, s := range d.split(l, bodyW-indent) {
 			if s == "" {
 				s = " "
 			}
-			out = append(out, s)
+			out = append(out, quoteLine{s, rtl})
 		}
 	}
 	d.need(min(float64(len(out)), 2) * qh)
 	p.SetDrawColor(greyLine, greyLine, greyLine)
 	p.SetLineWidth(0.8)
-	for _, s := range out {
+	for _, q := range out {
 		h := qh
-		if s == "" {
+		if q.s == "" {
 			h = qh / 2
 		}
 		if !d.room(h) {
@@ -519,9 +626,9 @@ func (d *pdfDoc) quote(lines []string) {
 			p.SetLineWidth(0.8)
 		}
 		p.Line(marginLeft+1, d.y, marginLeft+1, d.y+h)
-		if s != "" {
+		if q.s != "" {
 			p.SetTextColor(70, 70, 70)
-			d.text(marginLeft+indent, s, h)
+			d.text(marginLeft+indent, q.s, h, q.rtl)
 			p.SetTextColor(greyText, greyText, greyText)
 		} else {
 			d.y += h
@@ -541,7 +648,7 @@ func signatureHeight(sig []string) float64 {
 func (d *pdfDoc) signature(sig []string) {
 	d.need(signatureHeight(sig))
 	d.setFont("", sizeBody)
-	d.text(marginLeft, d.ch.closing, lineH)
+	d.text(marginLeft, d.f.prep(d.style, d.ch.closing), lineH, false)
 	d.y += signSpace
 	for i, s := range sig {
 		if i == 0 {
@@ -549,6 +656,6 @@ func (d *pdfDoc) signature(sig []string) {
 		} else {
 			d.setFont("", sizeBody)
 		}
-		d.text(marginLeft, s, lineH)
+		d.text(marginLeft, d.f.prep(d.style, s), lineH, paragraphRTL(s))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestWrap(t *testing.T) {
@@ -31,7 +32,7 @@ func TestWrap(t *testing.T) {
 }
 
 func TestBreakLinesHard(t *testing.T) {
-	got := breakLines("ab abcdefghij", 4, runeWidth, true)
+	got := breakLines("ab abcdefghij", func(w int) bool { return w <= 4 }, utf8.RuneCountInString, true)
 	want := []string{"ab", "abcd", "efgh", "ij"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("breakLines = %q, want %q", got, want)

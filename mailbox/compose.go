@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 
 	gomail "github.com/wneessen/go-mail"
 )
@@ -69,29 +68,42 @@ func Compose(o Outgoing) ([]byte, error) {
 		return nil, errors.New("compose: Subject contains a line break")
 	}
 
-	// Display names come from the mail people sent (RFC 2047 words decode
-	// to anything, CR/LF included): they are made one line of text here, so
-	// that a name can neither inject a header nor make a letter impossible.
+	// go-mail's *Format methods quote a display name by putting it in
+	// double quotes unescaped, so a name holding a double quote or a
+	// backslash (a complainant's "Jan \"de Man\" Jansen") could not be
+	// sent. The addresses are checked here and handed over as
+	// mail.Address, which net/mail writes as a quoted-string or an RFC 2047
+	// encoded-word, whatever the name holds.
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	if err := m.FromFormat(headerName(o.From.Name), o.From.Address); err != nil {
+	from, err := headerAddress(o.From)
+	if err != nil {
 		return nil, fmt.Errorf("compose: From: %w", err)
 	}
-	for _, a := range o.To {
-		if err := m.AddToFormat(headerName(a.Name), a.Address); err != nil {
-			return nil, fmt.Errorf("compose: To: %w", err)
+	m.FromMailAddress(from)
+	for _, list := range []struct {
+		header gomail.AddrHeader
+		addrs  []*mail.Address
+	}{{gomail.HeaderTo, o.To}, {gomail.HeaderCc, o.Cc}} {
+		var addrs []*mail.Address
+		for _, a := range list.addrs {
+			addr, err := headerAddress(a)
+			if err != nil {
+				return nil, fmt.Errorf("compose: %s: %w", list.header, err)
+			}
+			addrs = append(addrs, addr)
 		}
-	}
-	for _, a := range o.Cc {
-		if err := m.AddCcFormat(headerName(a.Name), a.Address); err != nil {
-			return nil, fmt.Errorf("compose: Cc: %w", err)
+		if len(addrs) > 0 {
+			m.SetAddrHeaderFromMailAddress(list.header, addrs...)
 		}
 	}
 	if o.ReplyTo != nil {
-		if err := m.ReplyToFormat(headerName(o.ReplyTo.Name), o.ReplyTo.Address); err != nil {
+		replyTo, err := headerAddress(o.ReplyTo)
+		if err != nil {
 			return nil, fmt.Errorf("compose: Reply-To: %w", err)
 		}
+		m.ReplyToMailAddress(replyTo)
 	}
-	m.Subject(o.Subject)
+	m.Subject(headerText(o.Subject))
 	m.SetMessageIDWithValue(o.MessageID)
 	date := o.Date
 	if date.IsZero() {
@@ -165,6 +177,39 @@ func Compose(o Outgoing) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// headerAddress checks that a holds a bare addr-spec (RFC 5322 §3.4.1)
+// and returns it with its display name made fit for a header (headerText).
+func headerAddress(a *mail.Address) (*mail.Address, error) {
+	if a == nil {
+		return nil, errors.New("no address")
+	}
+	p, err := mail.ParseAddress(a.Address)
+	if err != nil {
+		return nil, fmt.Errorf("address %q: %w", a.Address, err)
+	}
+	if p.Name != "" {
+		return nil, fmt.Errorf("address %q: want a bare address", a.Address)
+	}
+	return &mail.Address{Name: headerText(a.Name), Address: p.Address}, nil
+}
+
+// headerText drops the control characters (C0, DEL, C1) from a header
+// text such as a display name or a subject, which has no place for them
+// (RFC 5322 §2.2; net/mail would encode them, and a mail reader show them
+// as boxes), and joins the words with single spaces.
+func headerText(s string) string {
+	clean := strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\r' || r == '\n':
+			return ' '
+		case r < 0x20 || r >= 0x7f && r < 0xa0:
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return strings.Join(strings.FieldsFunc(clean, func(r rune) bool { return r == ' ' }), " ")
+}
+
 // checkMsgID accepts an id-left "@" id-right without brackets or blanks.
 func checkMsgID(id string) error {
 	switch {
@@ -188,18 +233,4 @@ func validHeaderName(k string) bool {
 		}
 	}
 	return true
-}
-
-// headerName makes a display name one line of text: every control
-// character (CR and LF included, RFC 5322 section 2.2: a field body is one
-// logical line), and the Unicode line and paragraph separators, becomes a
-// space; runs of spaces become one, and the ends are trimmed.
-func headerName(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
 }

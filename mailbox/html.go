@@ -1,18 +1,22 @@
 package mailbox
 
 import (
-	"html"
 	"strings"
+
+	"golang.org/x/net/html"
 )
 
 // HTMLToText renders HTML mail as readable plain text: paragraphs and line
-// breaks kept, list items as "- item", links as "text (url)", scripts, styles
+// breaks kept, list items as "- item", links as "text (url)", quoted text
+// (<blockquote>) prefixed with "> " as mail clients quote, scripts, styles
 // and the document head dropped, entities decoded, whitespace collapsed
-// (except inside <pre>). It is a tolerant scanner meant for mail bodies, not
-// a full HTML5 parser.
+// (except inside <pre>). It reads the HTML with the HTML5 tokenizer of
+// golang.org/x/net/html, which copes with whatever mail clients send
+// (unclosed and stray tags, "<" in text, attributes holding ">"); it does not
+// build a tree, so the text follows the tags as they come.
 func HTMLToText(s string) string {
-	t := &htmlText{}
-	t.run(s)
+	t := &htmlText{z: html.NewTokenizer(strings.NewReader(s))}
+	t.run()
 	return t.result()
 }
 
@@ -34,11 +38,19 @@ var skipContent = map[string]bool{
 }
 
 type htmlText struct {
+	z        *html.Tokenizer
 	out      strings.Builder
 	newlines int  // pending line breaks before the next text
 	space    bool // a pending space before the next text
 	pre      int  // depth of <pre>
-	links    []link
+	quote    int  // depth of <blockquote>
+	// breakQuote is the smallest quote depth seen while line breaks were
+	// pending: the blank lines between two quoted paragraphs are quoted,
+	// those between a quote and the text around it are not.
+	breakQuote int
+	skip       string // the element whose content is being skipped
+	skipDepth  int    // its nesting depth
+	links      []link
 }
 
 type link struct {
@@ -46,154 +58,86 @@ type link struct {
 	start int // output length when the <a> opened
 }
 
-func (t *htmlText) run(s string) {
-	for len(s) > 0 {
-		lt := strings.IndexByte(s, '<')
-		if lt < 0 {
-			t.text(s)
+func (t *htmlText) run() {
+	for {
+		switch t.z.Next() {
+		case html.ErrorToken:
+			// io.EOF, or a token larger than the tokenizer allows: what
+			// was read is kept either way.
 			return
+		case html.TextToken:
+			if t.skipDepth == 0 {
+				t.text(string(t.z.Text()))
+			}
+		case html.StartTagToken:
+			t.start(false)
+		case html.SelfClosingTagToken:
+			t.start(true)
+		case html.EndTagToken:
+			name, _ := t.z.TagName()
+			t.end(string(name))
 		}
-		if lt > 0 {
-			t.text(s[:lt])
-			s = s[lt:]
-		}
+		// Comments and doctypes show nothing.
+	}
+}
+
+// start handles a start tag (selfClosing for "<br/>", "<svg/>").
+func (t *htmlText) start(selfClosing bool) {
+	nameb, hasAttr := t.z.TagName()
+	name := string(nameb)
+	if t.skipDepth > 0 {
 		switch {
-		case strings.HasPrefix(s, "<!--"):
-			end := strings.Index(s[4:], "-->")
-			if end < 0 {
-				return
-			}
-			s = s[4+end+3:]
-			continue
-		case strings.HasPrefix(s, "<!") || strings.HasPrefix(s, "<?"):
-			end := strings.IndexByte(s, '>')
-			if end < 0 {
-				return
-			}
-			s = s[end+1:]
-			continue
+		case name == t.skip && !selfClosing:
+			t.skipDepth++
+		case t.skip == "head" && name == "body":
+			// A head that is never closed ends where the body starts.
+			t.skipDepth = 0
 		}
-		name, attrs, closing, rest, ok := scanTag(s)
-		if !ok {
-			// A "<" that does not start a tag is text.
-			t.text("<")
-			s = s[1:]
-			continue
-		}
-		s = rest
-		if !closing && skipContent[name] {
-			s = skipUntilClose(s, name)
-			continue
-		}
-		t.tag(name, attrs, closing)
+		return
+	}
+	if skipContent[name] && !selfClosing {
+		t.skip, t.skipDepth = name, 1
+		return
+	}
+	var attrs map[string]string
+	if hasAttr && (name == "a" || name == "img") {
+		attrs = t.attrs()
+	}
+	t.tag(name, attrs, false)
+	if selfClosing && name != "br" && name != "img" && name != "hr" {
+		t.tag(name, nil, true) // "<p/>", "<div/>": opened and closed at once
 	}
 }
 
-// scanTag parses "<name attr=value ...>" or "</name>" at the start of s.
-func scanTag(s string) (name, attrs string, closing bool, rest string, ok bool) {
-	i := 1
-	if i < len(s) && s[i] == '/' {
-		closing = true
-		i++
-	}
-	start := i
-	for i < len(s) && (isASCIILetter(s[i]) || (i > start && (s[i] >= '0' && s[i] <= '9' || s[i] == '-' || s[i] == ':'))) {
-		i++
-	}
-	if i == start {
-		return "", "", false, s, false
-	}
-	name = strings.ToLower(s[start:i])
-	// Find the closing ">", honouring quoted attribute values.
-	var quote byte
-	j := i
-	for ; j < len(s); j++ {
-		c := s[j]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return name, s[i:j], closing, s[j+1:], true
+func (t *htmlText) end(name string) {
+	if t.skipDepth > 0 {
+		if name == t.skip {
+			t.skipDepth--
 		}
+		return
 	}
-	// Unterminated tag: drop the rest.
-	return name, s[i:], closing, "", true
+	t.tag(name, nil, true)
 }
 
-func isASCIILetter(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// skipUntilClose returns s after the closing tag of name (or "" if none).
-func skipUntilClose(s, name string) string {
-	for i := 0; ; {
-		j := strings.Index(s[i:], "</")
-		if j < 0 {
-			return ""
+// attrs reads the current tag's attributes (names lower case, values with
+// entities decoded by the tokenizer).
+func (t *htmlText) attrs() map[string]string {
+	m := map[string]string{}
+	for {
+		k, v, more := t.z.TagAttr()
+		if _, seen := m[string(k)]; !seen {
+			m[string(k)] = string(v) // HTML5: the first of a repeated attribute counts
 		}
-		i += j + 2
-		if len(s)-i >= len(name) && strings.EqualFold(s[i:i+len(name)], name) {
-			gt := strings.IndexByte(s[i:], '>')
-			if gt < 0 {
-				return ""
-			}
-			return s[i+gt+1:]
+		if !more {
+			return m
 		}
 	}
 }
 
-// attr returns the value of attribute key in a tag's attribute text.
-func attr(attrs, key string) string {
-	s := attrs
-	for len(s) > 0 {
-		s = strings.TrimLeft(s, " \t\r\n/")
-		i := 0
-		for i < len(s) && s[i] != '=' && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n' && s[i] != '>' {
-			i++
-		}
-		if i == 0 {
-			if len(s) == 0 {
-				break
-			}
-			s = s[1:]
-			continue
-		}
-		name := strings.ToLower(s[:i])
-		s = strings.TrimLeft(s[i:], " \t\r\n")
-		val := ""
-		if strings.HasPrefix(s, "=") {
-			s = strings.TrimLeft(s[1:], " \t\r\n")
-			if len(s) > 0 && (s[0] == '"' || s[0] == '\'') {
-				q := s[0]
-				end := strings.IndexByte(s[1:], q)
-				if end < 0 {
-					val, s = s[1:], ""
-				} else {
-					val, s = s[1:1+end], s[2+end:]
-				}
-			} else {
-				end := strings.IndexAny(s, " \t\r\n")
-				if end < 0 {
-					end = len(s)
-				}
-				val, s = s[:end], s[end:]
-			}
-		}
-		if name == key {
-			return html.UnescapeString(val)
-		}
-	}
-	return ""
-}
-
-func (t *htmlText) tag(name, attrs string, closing bool) {
+func (t *htmlText) tag(name string, attrs map[string]string, closing bool) {
 	switch name {
 	case "br":
-		t.newlines++
+		t.lineBreak(1)
 		if t.newlines > 2 {
 			t.newlines = 2
 		}
@@ -207,15 +151,26 @@ func (t *htmlText) tag(name, attrs string, closing bool) {
 		} else {
 			t.pre++
 		}
+	case "blockquote":
+		t.block(2)
+		if closing {
+			if t.quote > 0 {
+				t.quote--
+			}
+		} else {
+			t.quote++
+		}
+		t.breakQuote = min(t.breakQuote, t.quote)
+		return
 	case "a":
 		if closing {
 			t.closeLink()
 		} else {
-			t.links = append(t.links, link{href: strings.TrimSpace(attr(attrs, "href")), start: t.out.Len()})
+			t.links = append(t.links, link{href: strings.TrimSpace(attrs["href"]), start: t.out.Len()})
 		}
 		return
 	case "img":
-		if alt := strings.TrimSpace(attr(attrs, "alt")); alt != "" && !closing {
+		if alt := strings.TrimSpace(attrs["alt"]); alt != "" && !closing {
 			t.text(alt)
 		}
 		return
@@ -266,19 +221,28 @@ func (t *htmlText) closeLink() {
 	t.out.WriteString(" (" + target + ")")
 }
 
+// lineBreak adds n pending line breaks.
+func (t *htmlText) lineBreak(n int) {
+	if t.newlines == 0 {
+		t.breakQuote = t.quote
+	}
+	t.newlines += n
+}
+
+// block asks for at least n line breaks before the next text.
 func (t *htmlText) block(n int) {
 	if t.out.Len() == 0 {
 		return
 	}
 	if n > t.newlines {
-		t.newlines = n
+		t.lineBreak(n - t.newlines)
 	}
 	t.space = false
 }
 
-// text adds character data.
-func (t *htmlText) text(raw string) {
-	s := strings.ReplaceAll(html.UnescapeString(raw), "\u00a0", " ")
+// text adds character data (entities already decoded by the tokenizer).
+func (t *htmlText) text(s string) {
+	s = strings.ReplaceAll(s, "\u00a0", " ")
 	if t.pre > 0 {
 		t.emit(strings.ReplaceAll(s, "\r\n", "\n"))
 		return
@@ -308,20 +272,41 @@ func isHTMLSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f'
 }
 
-// emit writes s after any pending line breaks or space.
+// quotePrefix returns the prefix of a line at quote depth d: "> ", ">> ",
+// or ">" for a blank quoted line.
+func quotePrefix(d int, blank bool) string {
+	if d == 0 {
+		return ""
+	}
+	if blank {
+		return strings.Repeat(">", d)
+	}
+	return strings.Repeat(">", d) + " "
+}
+
+// emit writes s after any pending line breaks or space, and quotes every
+// line it starts inside a <blockquote>.
 func (t *htmlText) emit(s string) {
 	if s == "" {
 		return
 	}
-	if t.out.Len() > 0 {
-		if t.newlines > 0 {
-			t.out.WriteString(strings.Repeat("\n", t.newlines))
-		} else if t.space {
-			t.out.WriteByte(' ')
+	switch {
+	case t.out.Len() == 0:
+		t.out.WriteString(quotePrefix(t.quote, false))
+	case t.newlines > 0:
+		blank := quotePrefix(min(t.breakQuote, t.quote), true)
+		for i := 1; i < t.newlines; i++ {
+			t.out.WriteString("\n" + blank)
 		}
+		t.out.WriteString("\n" + quotePrefix(t.quote, false))
+	case t.space:
+		t.out.WriteByte(' ')
 	}
 	t.newlines = 0
 	t.space = false
+	if t.quote > 0 && strings.Contains(s, "\n") {
+		s = strings.ReplaceAll(s, "\n", "\n"+quotePrefix(t.quote, false))
+	}
 	t.out.WriteString(s)
 }
 

@@ -20,6 +20,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
+
+	"github.com/klachtd/klachtd/mailbox/bearer"
 )
 
 // IMAPConfig says how to reach the intake mailbox.
@@ -32,9 +34,14 @@ type IMAPConfig struct {
 	URL      *url.URL
 	Username string
 	Password string
-	RootCAs  *x509.CertPool
-	Timeout  time.Duration // per command; default 60s
-	Logger   *slog.Logger
+	// Token, when set, logs in with an OAuth2 access token (XOAUTH2 or
+	// OAUTHBEARER, whichever the server offers; Mechanism forces one)
+	// instead of the password.
+	Token     TokenSource
+	Mechanism string
+	RootCAs   *x509.CertPool
+	Timeout   time.Duration // per command; default 60s
+	Logger    *slog.Logger
 }
 
 // ErrMessageGone is returned by FetchTo when the server has no message with
@@ -248,7 +255,7 @@ func Dial(ctx context.Context, cfg IMAPConfig) (*Client, error) {
 	}
 	cl.c = ic
 
-	if err := cl.do(ctx, "LOGIN", func() error { return ic.Login(cfg.Username, cfg.Password).Wait() }); err != nil {
+	if err := cl.login(ctx, cfg, host, port); err != nil {
 		ic.Close()
 		return nil, err
 	}
@@ -263,6 +270,34 @@ func Dial(ctx context.Context, cfg IMAPConfig) (*Client, error) {
 		return nil, err
 	}
 	return cl, nil
+}
+
+// login authenticates with the password (LOGIN) or with an access token.
+func (c *Client) login(ctx context.Context, cfg IMAPConfig, host, port string) error {
+	if cfg.Token == nil {
+		err := c.do(ctx, "LOGIN", func() error { return c.c.Login(cfg.Username, cfg.Password).Wait() })
+		if imapRefused(err) {
+			return &AuthError{Protocol: "imap", Mechanism: "LOGIN", Username: cfg.Username, Err: err}
+		}
+		return err
+	}
+	var offered []string
+	if err := c.do(ctx, "CAPABILITY", func() error {
+		offered = c.c.Caps().AuthMechanisms()
+		return nil
+	}); err != nil {
+		return err
+	}
+	mech, err := bearer.Choose(offered, cfg.Mechanism)
+	if err != nil {
+		return fmt.Errorf("imap: %w", err)
+	}
+	return tokenLogin(ctx, cfg.Token, "imap", mech, cfg.Username, host, port, imapRefused,
+		func(_ int, sc *bearer.Client) error {
+			sc.SetErrorResponse([]byte{0x01})
+			return c.do(ctx, "AUTHENTICATE "+mech, func() error { return c.c.Authenticate(sc) })
+		},
+		func() { c.log.Info("imap server refused the access token; refreshing it once", "mechanism", mech) })
 }
 
 // onMailbox runs on the client's reader goroutine for unilateral mailbox

@@ -651,6 +651,7 @@ func (w *countWriter) Write(p []byte) (int, error) {
 // readEmbeddedHeader records the Message-ID of an embedded message or header
 // block (message/rfc822, text/rfc822-headers), for bounce matching.
 func (ps *parser) readEmbeddedHeader(r *bufio.Reader) {
+	ps.ev.embedded = true
 	h, ok := readHeaderBlock(r)
 	if !ok {
 		return

@@ -13,6 +13,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/klachtd/klachtd/mailbox/bearer"
 )
 
 // SMTPConfig says how to reach the submission server.
@@ -24,9 +26,14 @@ type SMTPConfig struct {
 	URL      *url.URL
 	Username string
 	Password string
-	RootCAs  *x509.CertPool // trusted in addition to the system roots
-	Timeout  time.Duration  // per command; default 60s
-	HeloName string         // EHLO name; default "localhost"
+	// Token, when set, authenticates with an OAuth2 access token (XOAUTH2
+	// or OAUTHBEARER, whichever the server offers; Mechanism forces one)
+	// instead of the password.
+	Token     TokenSource
+	Mechanism string
+	RootCAs   *x509.CertPool // trusted in addition to the system roots
+	Timeout   time.Duration  // per command; default 60s
+	HeloName  string         // EHLO name; default "localhost"
 }
 
 const defaultSMTPTimeout = 60 * time.Second
@@ -82,7 +89,52 @@ func send(ctx context.Context, cfg SMTPConfig, from string, rcpts []string, raw 
 
 // connect dials the server of cfg, does TLS as its scheme says and
 // authenticates. done closes everything; call it when finished.
-func connect(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(), err error) {
+func connect(ctx context.Context, cfg SMTPConfig) (*smtp.Client, func(), error) {
+	c, done, err := dialSMTP(ctx, cfg)
+	if err != nil || cfg.Username == "" {
+		return c, done, err
+	}
+	if cfg.Token == nil {
+		err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password))
+		if err == nil {
+			return c, done, nil
+		}
+		done()
+		if smtpRefused(err) {
+			return nil, nil, &AuthError{Protocol: "smtp", Mechanism: sasl.Plain, Username: cfg.Username, Err: err}
+		}
+		return nil, nil, fmt.Errorf("auth: %w", err)
+	}
+	_, mechs := c.Extension("AUTH")
+	mech, err := bearer.Choose(strings.Fields(mechs), cfg.Mechanism)
+	if err != nil {
+		done()
+		return nil, nil, fmt.Errorf("auth: %w", err)
+	}
+	err = tokenLogin(ctx, cfg.Token, "smtp", mech, cfg.Username, cfg.URL.Hostname(), cfg.URL.Port(), smtpRefused,
+		func(attempt int, sc *bearer.Client) error {
+			if attempt > 1 {
+				// go-smtp ends a failed AUTH with "*", which Postfix takes
+				// for a non-SMTP command and hangs up on: start afresh.
+				done()
+				var err error
+				if c, done, err = dialSMTP(ctx, cfg); err != nil {
+					c, done = nil, func() {}
+					return err
+				}
+			}
+			return c.Auth(sc)
+		}, func() {})
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return c, done, nil
+}
+
+// dialSMTP connects to the server of cfg, does TLS as its scheme says and
+// greets it; it refuses a connection that would authenticate without TLS.
+func dialSMTP(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(), err error) {
 	if cfg.URL == nil {
 		return nil, nil, errors.New("no server URL")
 	}
@@ -158,15 +210,9 @@ func connect(ctx context.Context, cfg SMTPConfig) (c *smtp.Client, done func(), 
 			return nil, nil, fmt.Errorf("ehlo: %w", err)
 		}
 	}
-	if cfg.Username != "" {
-		if !implicitTLS && !startTLS && cfg.URL.Scheme != "smtp+insecure" {
-			done()
-			return nil, nil, errors.New("refusing to authenticate without TLS")
-		}
-		if err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password)); err != nil {
-			done()
-			return nil, nil, fmt.Errorf("auth: %w", err)
-		}
+	if cfg.Username != "" && !implicitTLS && !startTLS && cfg.URL.Scheme != "smtp+insecure" {
+		done()
+		return nil, nil, errors.New("refusing to authenticate without TLS")
 	}
 	return c, done, nil
 }
@@ -185,7 +231,10 @@ func CheckSMTP(ctx context.Context, cfg SMTPConfig) (string, error) {
 	} else {
 		found = append(found, "no TLS")
 	}
-	if cfg.Username != "" {
+	switch {
+	case cfg.Username != "" && cfg.Token != nil:
+		found = append(found, "authenticated as "+cfg.Username+" with an OAuth2 token")
+	case cfg.Username != "":
 		found = append(found, "authenticated as "+cfg.Username)
 	}
 	if ok, _ := c.Extension("DSN"); ok {

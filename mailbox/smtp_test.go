@@ -167,6 +167,7 @@ func TestSendErrors(t *testing.T) {
 		permanent bool // this letter can never be sent by email: to the post
 		code      int
 		stage     string
+		auth      bool // an *AuthError: the session's failure, never the letter's
 	}{
 		{name: "permanent rcpt failure", rcpt: "perm@example.com", permanent: true, code: 550, stage: StageRcpt,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL} }},
@@ -175,7 +176,7 @@ func TestSendErrors(t *testing.T) {
 		{name: "server trouble at rcpt", rcpt: "sys@example.com", session: true, code: 451, stage: StageRcpt,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL} }},
 		// RFC 4954 §6: 535 5.7.8 is about our credentials, not the letter.
-		{name: "wrong password", rcpt: "x@example.com", session: true, code: 535, stage: StageSession,
+		{name: "wrong password", rcpt: "x@example.com", session: true, code: 535, stage: StageSession, auth: true,
 			cfg: func() SMTPConfig { return SMTPConfig{URL: plainURL, Username: "info@example.nl", Password: "wrong"} }},
 		{name: "starttls required but not offered", rcpt: "x@example.com", session: true, stage: StageSession,
 			cfg: func() SMTPConfig {
@@ -204,6 +205,10 @@ func TestSendErrors(t *testing.T) {
 			}
 			if se.Session != tt.session || se.Permanent != tt.permanent || se.Code != tt.code || se.Stage != tt.stage {
 				t.Errorf("SendError = %+v (%v), want Session %v Permanent %v Code %d Stage %s", se, err, tt.session, tt.permanent, tt.code, tt.stage)
+			}
+			var ae *AuthError
+			if errors.As(err, &ae) != tt.auth {
+				t.Errorf("Send = %v: *AuthError %v, want %v", err, !tt.auth, tt.auth)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-analyze/charts"
 	"github.com/golang/freetype/truetype"
+	"github.com/klachtd/klachtd/letters"
 )
 
 // Charts are drawn with go-analyze/charts (the maintained fork of
@@ -48,7 +49,7 @@ type chartSpec struct {
 // chartFont is DejaVu Sans for the chart labels, parsed on first use (not
 // at start-up: most klachtd commands draw no chart).
 var chartFont = sync.OnceValues(func() (*truetype.Font, error) {
-	f, err := truetype.Parse(fontRegular)
+	f, err := truetype.Parse(letters.FontRegular())
 	if err != nil {
 		return nil, fmt.Errorf("report: parse DejaVuSans.ttf: %w", err)
 	}

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
+	"github.com/klachtd/klachtd/internal/fpdf"
+	"github.com/klachtd/klachtd/letters"
 )
 
 // Options are what the officer adds to a report after it was made.
@@ -47,7 +48,7 @@ const (
 	greyFill  = 243
 )
 
-const fontFamily = "DejaVu"
+const fontFamily = letters.FontFamily
 
 // PDF renders the yearly report of f as an A4 PDF in the organisation's
 // language: a title block, a summary, then per subject of the analysis the
@@ -75,8 +76,9 @@ func PDF(f Figures, opt Options) ([]byte, error) {
 	p.SetCreator("klachtd", true)
 	p.SetProducer("klachtd", true)
 	p.SetLang(d.w.lang)
-	p.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	p.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	if err := letters.AddFonts(p); err != nil {
+		return nil, fmt.Errorf("report: pdf: %w", err)
+	}
 	p.SetMargins(marginL, topY, marginR)
 	p.SetCellMargin(0)
 	p.SetAutoPageBreak(false, 0)
@@ -114,9 +116,13 @@ type doc struct {
 	y     float64 // the cursor: below the last thing printed
 	imgs  int     // charts placed so far, to name the next
 	heads []head  // headings waiting for their first block
+	style string  // the current font style, for letters.PDFText
 }
 
-func (d *doc) font(style string, size float64) { d.p.SetFont(fontFamily, style, size) }
+func (d *doc) font(style string, size float64) {
+	d.style = style
+	d.p.SetFont(fontFamily, style, size)
+}
 
 func (d *doc) grey(level int) { d.p.SetTextColor(level, level, level) }
 
@@ -141,6 +147,7 @@ func (d *doc) need(h float64) {
 // split breaks s into lines that fit w in the current font; a word wider
 // than a line is cut.
 func (d *doc) split(s string, w float64) []string {
+	s = letters.PDFText(d.style, s)
 	var lines []string
 	line := ""
 	for _, word := range strings.Fields(s) {
@@ -171,7 +178,7 @@ func (d *doc) split(s string, w float64) []string {
 // cell prints one line of text at x, y in a box of width w.
 func (d *doc) cell(x, y, w, h float64, s, align string) {
 	d.p.SetXY(x, y)
-	d.p.CellFormat(w, h, s, "", 0, align, false, 0, "")
+	d.p.CellFormat(w, h, letters.PDFText(d.style, s), "", 0, align, false, 0, "")
 }
 
 func (d *doc) header() {

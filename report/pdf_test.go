@@ -298,3 +298,20 @@ func TestPDFNoAcknowledgementTerm(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFAnyText renders free texts typed by staff in any script: an emoji
+// (outside the Basic Multilingual Plane, which once made fpdf panic), CJK,
+// Arabic and control characters. The report uses the letters' fonts and
+// text preparation (letters.PDFText), so what the fonts lack shows as a
+// replacement glyph and nothing breaks.
+func TestPDFAnyText(t *testing.T) {
+	f := Compute(2026, OrgInfo{ID: "acme", Name: "Acme 😡 \x00Coaching", Language: "nl"}, smallYear(t))
+	pdf, err := PDF(f, Options{Recommendations: "Meer aandacht 😡 voor 日本語 en العربية\x07 in de intake."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdf)
+	if !strings.Contains(text, "Meer aandacht □ voor □□□ en") || !strings.Contains(text, "in de intake.") {
+		t.Errorf("recommendations not rendered with replacement glyphs:\n%s", text)
+	}
+}

@@ -136,13 +136,20 @@ func (tx *Tx) ResetRenderFailures() (int64, error) {
 }
 
 // MarkRendered records that the bytes of a row are stored (SetMessageContent
-// in the same transaction): from now on they are what is sent.
-func (tx *Tx) MarkRendered(id int64, at time.Time) error {
-	if _, err := tx.exec(`UPDATE outbox SET rendered_at = ?, render_error = '', render_failed_at = NULL WHERE id = ?`, ms(at), id); err != nil {
-		return fmt.Errorf("store: mark outbox #%d rendered: %w", id, err)
+// in the same transaction): from now on they are what is sent. It reports
+// false if the row was rendered already (by another klachtd process at the
+// same time); the caller then keeps the bytes that were stored first.
+func (tx *Tx) MarkRendered(id int64, at time.Time) (bool, error) {
+	res, err := tx.exec(`UPDATE outbox SET rendered_at = ?, render_error = '', render_failed_at = NULL WHERE id = ? AND rendered_at IS NULL`, ms(at), id)
+	if err != nil {
+		return false, fmt.Errorf("store: mark outbox #%d rendered: %w", id, err)
 	}
-	tx.outboxChanged = true
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: mark outbox #%d rendered: %w", id, err)
+	}
+	tx.outboxChanged = n > 0
+	return n > 0, nil
 }
 
 // MarkRenderFailed records that a row could not be rendered. It reports

@@ -222,6 +222,14 @@ func TestRenderQueue(t *testing.T) {
 		})
 		check(0, 1)
 	}
-	_ = s.Tx(ctx, func(tx *Tx) error { return tx.MarkRendered(id, now) })
+	for i, want := range []bool{true, false} {
+		_ = s.Tx(ctx, func(tx *Tx) error {
+			first, err := tx.MarkRendered(id, now)
+			if err != nil || first != want {
+				t.Errorf("MarkRendered #%d = %v, %v; want %v", i+1, first, err, want)
+			}
+			return err
+		})
+	}
 	check(1, 0)
 }

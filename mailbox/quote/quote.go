@@ -2,7 +2,9 @@
 // notification, so that only that text is relayed to the complainant. It
 // finds the Marker line that every notification starts with, then the mail
 // client's quote header just above it; when anything is uncertain the relay
-// is held, because a leak is worse than a delay (SPEC "Cutting the quote").
+// is held and the staff member asked, because a leak of the quoted
+// notification (with its reply addresses) is worse than a delay
+// (docs/spec.md, "Cutting the quote").
 package quote
 
 import (
@@ -54,6 +56,17 @@ const maxJoin = 3
 // token addresses, the tokens themselves); if any of them, compared without
 // regard to case, is still in the reply, the result is held. Empty entries
 // of forbidden are ignored.
+//
+// The marker is the first line of the notification, so the client's quote
+// header is the paragraph directly above it (or above the ">" block that
+// holds it). That paragraph is recognised by its form, in any language: an
+// attribution ("On … wrote:", "Op … schreef:", "2026-11-21 15:21 GMT+01:00
+// X <x@y>:", "---- X wrote ----", wrapped over up to four lines and, as
+// Gmail does, over blank lines) or a header block ("Van:/Verzonden:/Aan:/
+// Onderwerp:", "From:/Sent:/To:/Subject:", "Date:/From:", in many
+// languages), with a separator line above it. A paragraph that has the
+// marks of a header (an address, a date, a "wrote", a final colon) without
+// being recognised holds the reply: part of it could leak.
 func Cut(text string, forbidden []string) Result {
 	lines := splitLines(text)
 
@@ -63,33 +76,38 @@ func Cut(text string, forbidden []string) Result {
 	}
 
 	depth, _ := stripQuote(lines[first])
-	var cut int
-	if depth > 0 {
+	quoted := depth > 0
+	start := first
+	if quoted {
 		// The marker came back as a ">" quote: the quote starts at the top
-		// of the ">" block that holds it, or at the attribution just above.
-		start := quoteBlockStart(lines, first)
-		c, reason := headerAboveBlock(lines, start)
-		if reason != "" {
-			return held("", reason)
-		}
+		// of the ">" block that holds it.
+		start = quoteBlockStart(lines, first)
+	}
+	below := start // the line below the header's paragraph
+	gmailTail := false
+	if quoted && start < first && strings.TrimSpace(lines[start]) == ">:" && start > 0 &&
+		strings.Count(lines[start-1], "<") > strings.Count(lines[start-1], ">") {
+		// Gmail wraps "… X <x@example.nl>:" after the address; the rest,
+		// ">:", then reads as a quoted line but ends the attribution.
+		below, gmailTail = start+1, true
+	}
+	cut, reason := headerAbove(lines, below, quoted)
+	if reason == "" && gmailTail && cut >= start {
+		reason = ReasonUnknownHeader // the ">:" would be relayed
+	}
+	if reason != "" {
+		return held("", reason)
+	}
+	// A quoted message that quotes the notification in turn (a reply to a
+	// reply, a forward) has its own header further up: the new text ends
+	// at the topmost one.
+	if c, found := firstHeader(lines, cut); found {
 		cut = c
-		// A quoted message that quotes the notification in turn (a reply
-		// to a reply) has its own header further up: the new text ends at
-		// the topmost one.
-		if c, found := firstHeader(lines, cut); found {
-			cut = c
-		}
+	}
+	if quoted {
 		if reason := textAfterQuote(lines, last+1); reason != "" {
 			return held(reply(lines[:cut]), reason)
 		}
-	} else {
-		// Without ">" the quote is only known by its headers; the new text
-		// ends at the topmost one, not at the one nearest the marker.
-		c, found := firstHeader(lines, first)
-		if !found {
-			return held("", ReasonNoHeader)
-		}
-		cut = c
 	}
 
 	r := reply(lines[:cut])
@@ -224,35 +242,6 @@ func quoteBlockStart(lines []string, m int) int {
 	return start
 }
 
-// headerAboveBlock finds the attribution line(s) directly above a ">"
-// block that starts at line start, and returns the line to cut at. A
-// non-blank line ending in a colon that is not a known attribution is
-// taken as a header in an unknown form: the reply is held.
-func headerAboveBlock(lines []string, start int) (int, string) {
-	e := start - 1
-	for e >= 0 && isBlank(lines[e]) {
-		e--
-	}
-	if e < 0 {
-		return start, ""
-	}
-	for k := 0; k < maxJoin && e-k >= 0; k++ {
-		if k > 0 && isBlank(lines[e-k]) {
-			break
-		}
-		if isAttribution(joinLines(lines[e-k : e+1])) {
-			return extendOverSeparator(lines, e-k), ""
-		}
-	}
-	if isSeparator(lines[e]) {
-		return e, ""
-	}
-	if strings.HasSuffix(strings.TrimSpace(lines[e]), ":") {
-		return 0, ReasonUnknownHeader
-	}
-	return start, ""
-}
-
 // firstHeader returns the line to cut at for the topmost quote header
 // (separator, Outlook header block or attribution) above line limit.
 func firstHeader(lines []string, limit int) (int, bool) {
@@ -307,7 +296,7 @@ func extendOverSeparator(lines []string, h int) int {
 	for j >= 0 && isBlank(lines[j]) {
 		j--
 	}
-	if j >= 0 && isSeparator(lines[j]) {
+	if j >= 0 && isRule(lines[j]) {
 		return j
 	}
 	return h
@@ -334,20 +323,35 @@ var (
 		regexp.MustCompile(`(?i)^am\s.*\bschrieb\b[^:]*:$`),
 		// "Le 21/11/2026 à 15:21, Acme a écrit :"
 		regexp.MustCompile(`(?i)^le\s.*\ba écrit\s*:$`),
+		// "El 21 nov 2026, a las 15:21, Acme escribió:"
+		regexp.MustCompile(`(?i)^(el|en)\s.*\sescribió[^:]*:$`),
+		// "Em 21 de novembro de 2026 15:21, Acme escreveu:"
+		regexp.MustCompile(`(?i)^em\s.*\sescreveu[^:]*:$`),
+		// "Il giorno 21 nov 2026, alle ore 15:21, Acme ha scritto:"
+		regexp.MustCompile(`(?i)^(il|in data)\s.*\s(ha scritto|scrisse)[^:]*:$`),
+		// "Den 21 nov. 2026 kl. 15:21 skrev Acme:"
+		regexp.MustCompile(`(?i)^(den|på)\s.*\sskrev[^:]*:$`),
+		// "W dniu 21.11.2026 o 15:21, Acme pisze/napisał:"
+		regexp.MustCompile(`(?i)^(dnia|w dniu)\s.*\snapisał[^:]*:$`),
 		// mutt "* Acme <info@example.nl> [2026-11-21 15:21]:"
 		regexp.MustCompile(`^\* .+ \[\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?( [+-]\d{4})?\]:$`),
 		// "Acme <info@example.nl> schreef op 21 nov. 2026 15:21:"
-		regexp.MustCompile(`(?i)^.*<[^<>\s]+@[^<>\s]+>\s+(wrote|schreef)\b.*:$`),
+		regexp.MustCompile(`(?i)^.*<[^<>\s]+@[^<>\s]+>\s+(wrote|schreef|schrieb)\b.*:$`),
 	}
-	// separatorRes match lines that open a quote on their own.
+	// separatorRes match lines that open a quote on their own anywhere:
+	// Outlook's line of underscores, and "-----Original Message-----" and
+	// its kin in the languages clients write them in, bold or not.
 	separatorRes = []*regexp.Regexp{
 		regexp.MustCompile(`^_{8,}$`),
-		regexp.MustCompile(`(?i)^-{2,}\s*(oorspronkelijk bericht|original message|doorgestuurd bericht|forwarded message|originele bericht)\s*-{2,}$`),
+		regexp.MustCompile(`(?i)^-{2,}\s*(original message|oorspronkelijk bericht|originele bericht|doorgestuurd bericht|forwarded message|ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|mensagem original|mensagem encaminhada|originalmeddelande|vidarebefordrat meddelande|oprindelig meddelelse|oprindelig besked|videresendt meddelelse|opprinnelig melding|videresendt melding|wiadomość oryginalna|przekazana wiadomość|исходное сообщение|пересылаемое сообщение|alkuperäinen viesti|välitetty viesti|původní zpráva|eredeti üzenet|orijinal mesaj|αρχικό μήνυμα)\s*-{2,}$`),
 	}
-	// fieldRe matches a field of an Outlook-style header block, after "*"
-	// (bold in text renderings) has been removed.
-	fieldRe = regexp.MustCompile(`(?i)^(van|from|verzonden|sent|datum|date|aan|to|cc|onderwerp|subject)\s*:`)
-	fromRe  = regexp.MustCompile(`(?i)^(van|from)\s*:\s*\S`)
+	// ruleRes match lines that open a quote only where a header is known to
+	// be: directly above a recognised header or above the quoted
+	// notification. Elsewhere they may be staff text.
+	ruleRes = []*regexp.Regexp{
+		regexp.MustCompile(`^[-=]{4,}$`),
+		regexp.MustCompile(`^-{2,}\s*[\p{L}][\p{L}\p{M}'’ ]{2,40}\s*-{2,}$`),
+	}
 )
 
 func isAttribution(s string) bool {
@@ -364,8 +368,20 @@ func isAttribution(s string) bool {
 }
 
 func isSeparator(line string) bool {
+	return matchSeparator(line, separatorRes)
+}
+
+// isRule reports whether line is a separator or a rule (see ruleRes).
+func isRule(line string) bool {
+	return isSeparator(line) || matchSeparator(line, ruleRes)
+}
+
+func matchSeparator(line string, res []*regexp.Regexp) bool {
 	s := strings.TrimSpace(line)
-	for _, re := range separatorRes {
+	if strings.Trim(s, "_") != "" {
+		s = strings.TrimSpace(strings.Trim(s, "*")) // "*-----Original Message-----*"
+	}
+	for _, re := range res {
 		if re.MatchString(s) {
 			return true
 		}
@@ -378,16 +394,20 @@ func unbold(line string) string {
 }
 
 // isHeaderBlockStart reports whether line j opens an Outlook-style header
-// block ("Van:"/"From:" followed by at least two other fields before the
-// marker at line m).
+// block: a sender field ("Van:", "From:", "Von:", "De :" …) with a value,
+// followed by at least two other known fields before line m.
 func isHeaderBlockStart(lines []string, j, m int) bool {
-	if !fromRe.MatchString(unbold(lines[j])) {
+	l, ok := fieldLabel(lines[j])
+	if !ok || !fromLabels[l] {
+		return false
+	}
+	if _, v, _ := strings.Cut(unbold(lines[j]), ":"); strings.TrimSpace(v) == "" {
 		return false
 	}
 	seen := map[string]bool{}
 	for i := j + 1; i < m && i <= j+8; i++ {
-		if f := fieldRe.FindStringSubmatch(unbold(lines[i])); f != nil {
-			seen[strings.ToLower(f[1])] = true
+		if l, ok := fieldLabel(lines[i]); ok && knownLabel(l) && !fromLabels[l] {
+			seen[l] = true
 		}
 	}
 	return len(seen) >= 2
@@ -435,7 +455,7 @@ func reply(lines []string) string {
 }
 
 // boilerplateRe matches the lines phone clients add on their own.
-var boilerplateRe = regexp.MustCompile(`(?i)^(sent from|sent with|verzonden (vanaf|met|via)|verstuurd (vanaf|met|via)|get outlook for|outlook voor)\b`)
+var boilerplateRe = regexp.MustCompile(`(?i)^(sent from|sent with|sent via|verzonden (vanaf|met|via)|verstuurd (vanaf|met|via)|gesendet (von|mit|vom)|envoyé (de|depuis|avec)|enviado (desde|de|con)|inviato da|skickat från|sendt fra|wysłano z|отправлено (с|из)|get outlook for|outlook voor|outlook für|download outlook)\b`)
 
 // onlyBoilerplate reports whether r holds no text of the staff member's
 // own: nothing, or only a phone client's line.
