@@ -11,6 +11,7 @@ import (
 
 	"github.com/klachtd/klachtd/daemon"
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register"
 	"github.com/klachtd/klachtd/store"
 )
 
@@ -86,7 +87,7 @@ func statusFilter(s string) ([]string, error) {
 	case "all", "":
 		return nil, nil
 	case "open":
-		return []string{store.StatusOpen, store.StatusDecided}, nil
+		return register.Open, nil
 	case "closed":
 		return []string{store.StatusClosed, store.StatusRejected, store.StatusMerged, store.StatusDestroyed}, nil
 	case store.StatusDecided, store.StatusRejected, store.StatusMerged, store.StatusDestroyed:
@@ -96,17 +97,7 @@ func statusFilter(s string) ([]string, error) {
 }
 
 // toPostByDossier returns the letter kinds waiting to be posted, per dossier id.
-func toPostByDossier(tx *store.Tx) (map[int64][]string, error) {
-	ls, err := tx.LettersToPost()
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64][]string{}
-	for _, l := range ls {
-		out[l.DossierID] = append(out[l.DossierID], l.Kind)
-	}
-	return out, nil
-}
+func toPostByDossier(tx *store.Tx) (map[int64][]string, error) { return register.ToPost(tx) }
 
 func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfgPath := newFlags("list", stderr)

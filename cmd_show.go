@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klachtd/klachtd/register"
 	"github.com/klachtd/klachtd/store"
 )
 
@@ -54,6 +55,9 @@ type eventJSON struct {
 	Actor  string     `json:"actor"`
 	Action string     `json:"action"`
 	Detail string     `json:"detail"`
+	// Channel is "web" for what was done on the officer's desk; absent for
+	// mail and klachtd itself.
+	Channel string `json:"channel,omitempty"`
 }
 
 type showJSON struct {
@@ -68,6 +72,8 @@ type showJSON struct {
 	Messages         []messageJSON `json:"messages"`
 	Letters          []letterJSON  `json:"letters"`
 	Events           []eventJSON   `json:"events"`
+
+	terms []register.Term // the terms with how each date was computed (register.Terms)
 }
 
 // loadDossier reads one dossier with everything filed in it.
@@ -85,7 +91,7 @@ func loadDossier(ctx context.Context, st *store.Store, number string) (*showJSON
 		out = &showJSON{dossierJSON: toJSON(d, time.Now(), toPost[d.ID]), Description: d.Description,
 			AcknowledgeBasis: d.AcknowledgeBasis, DecideBasis: d.DecideBasis, ExtensionReason: d.ExtensionReason,
 			Facts: d.Facts, Position: d.Position, Measures: d.Measures,
-			Messages: []messageJSON{}, Letters: []letterJSON{}, Events: []eventJSON{}}
+			Messages: []messageJSON{}, Letters: []letterJSON{}, Events: []eventJSON{}, terms: register.Terms(d)}
 		msgs, err := tx.Messages(d.ID)
 		if err != nil {
 			return err
@@ -126,7 +132,7 @@ func loadDossier(ctx context.Context, st *store.Store, number string) (*showJSON
 			return err
 		}
 		for _, e := range evs {
-			out.Events = append(out.Events, eventJSON{At: timePtr(e.At), Actor: e.Actor, Action: e.Action, Detail: e.Detail})
+			out.Events = append(out.Events, eventJSON{At: timePtr(e.At), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Channel: e.Channel})
 		}
 		return nil
 	})
@@ -185,9 +191,12 @@ func printDossier(w io.Writer, d *showJSON) {
 	p("Handler", d.Handler)
 	p("Concerns", d.Concerns)
 	p("Received", fmtTime(d.ReceivedAt))
-	p("Acknowledge by", fmtDay(d.AcknowledgeBy)+"  ("+d.AcknowledgeBasis+")")
-	p("Acknowledged", fmtTime(d.AcknowledgedAt))
-	p("Decide by", fmtDay(d.DecideBy)+"  ("+d.DecideBasis+")")
+	for _, term := range d.terms {
+		p(term.Label, fmtDay(timePtr(term.Date))+"  ("+term.Basis+")")
+		if term.Key == "acknowledge_by" {
+			p("Acknowledged", fmtTime(d.AcknowledgedAt))
+		}
+	}
 	p("Extension", d.ExtensionReason)
 	p("Verdict", d.Verdict)
 	p("Facts", d.Facts)
@@ -227,7 +236,11 @@ func printDossier(w io.Writer, d *showJSON) {
 		tl = append(tl, entry{deref(m.Date), text})
 	}
 	for _, e := range d.Events {
-		tl = append(tl, entry{deref(e.At), fmt.Sprintf("EVT %s by %s: %s", e.Action, e.Actor, e.Detail)})
+		by := e.Actor
+		if e.Channel != "" {
+			by += " (" + e.Channel + ")"
+		}
+		tl = append(tl, entry{deref(e.At), fmt.Sprintf("EVT %s by %s: %s", e.Action, by, e.Detail)})
 	}
 	sort.SliceStable(tl, func(i, j int) bool { return tl[i].at.Before(tl[j].at) })
 	fmt.Fprintln(w)

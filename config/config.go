@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,6 +31,20 @@ type Config struct {
 	TemplatesDir  string // optional key templates_dir: directory overriding the embedded letter templates; absolute
 	Organisations []*Organisation
 	Mailboxes     []*Mailbox
+	Web           Web // the officer's desk; off when Web.Listen is ""
+}
+
+// Web is the [web] table: the officer's desk in a browser (package web).
+type Web struct {
+	Listen string // host:port to serve on; "" (the default): no web server
+	// BaseURL is the address people reach the desk at (behind a TLS
+	// reverse proxy: "https://klachten.example.nl"), without a trailing
+	// slash. Links in mails are made from it, and an https base URL makes
+	// the session cookie Secure. "" when unset.
+	BaseURL string
+	// TrustedProxies are the addresses (IPs or CIDR prefixes) of reverse
+	// proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Organisation returns the organisation with the given id, or nil.

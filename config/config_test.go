@@ -658,6 +658,70 @@ func TestLoadMissingFile(t *testing.T) {
 	}
 }
 
+func TestWeb(t *testing.T) {
+	t.Run("off by default", func(t *testing.T) {
+		cfg, err := Parse("base.toml", []byte(base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Web.Listen != "" || cfg.Web.BaseURL != "" || cfg.Web.TrustedProxies != nil {
+			t.Errorf("Web = %+v, want zero", cfg.Web)
+		}
+	})
+	t.Run("valid", func(t *testing.T) {
+		doc := base + "\n[web]\nlisten = \"127.0.0.1:8080\"\nbase_url = \"https://klachten.example.nl/desk/\"\ntrusted_proxies = [\"127.0.0.1\", \"10.1.2.3/8\", \"::1\"]\n"
+		cfg, err := Parse("base.toml", []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := cfg.Web
+		if w.Listen != "127.0.0.1:8080" || w.BaseURL != "https://klachten.example.nl/desk" {
+			t.Errorf("Web = %+v", w)
+		}
+		var got []string
+		for _, p := range w.TrustedProxies {
+			got = append(got, p.String())
+		}
+		if strings.Join(got, " ") != "127.0.0.1/32 10.0.0.0/8 ::1/128" {
+			t.Errorf("trusted_proxies = %v", got)
+		}
+	})
+	tests := []struct {
+		name, table string
+		want        []string
+	}{
+		{"listen without port", `listen = "127.0.0.1"`,
+			[]string{`bad.toml:24: web.listen: "127.0.0.1" is not host:port, e.g. listen = "127.0.0.1:8080"`}},
+		{"listen on a host name", `listen = "desk.example.nl:80"`,
+			[]string{`bad.toml:24: web.listen: "desk.example.nl": give an IP address (127.0.0.1, ::1, 0.0.0.0) or localhost, not a host name`}},
+		{"bad port", `listen = "127.0.0.1:http"`,
+			[]string{`bad.toml:24: web.listen: port "http" is not a port number`}},
+		{"public listen without base_url", `listen = "0.0.0.0:8080"`,
+			[]string{`bad.toml:23: web.base_url: required when listen is not a loopback address: the address people reach the desk at, e.g. "https://klachten.example.nl"`}},
+		{"base_url not a URL", "listen = \"127.0.0.1:8080\"\nbase_url = \"klachten.example.nl\"",
+			[]string{`bad.toml:25: web.base_url: "klachten.example.nl" is not a URL like "https://klachten.example.nl"`}},
+		{"plain http to the world", "listen = \"127.0.0.1:8080\"\nbase_url = \"http://klachten.example.nl\"",
+			[]string{`bad.toml:25: web.base_url: "http://klachten.example.nl": use https:// (a reverse proxy in front of klachtd does TLS); plain http is only for loopback`}},
+		{"base_url with a query", "listen = \"127.0.0.1:8080\"\nbase_url = \"https://k.example.nl/?a=b\"",
+			[]string{`bad.toml:25: web.base_url: "https://k.example.nl/?a=b": only scheme, host, port and path are expected`}},
+		{"bad proxy", "listen = \"127.0.0.1:8080\"\ntrusted_proxies = [\"proxy.local\"]",
+			[]string{`bad.toml:25: web.trusted_proxies[0]: "proxy.local" is not an IP address or a prefix like 10.0.0.0/8`}},
+		{"unknown key", "listen = \"127.0.0.1:8080\"\nport = 8080",
+			[]string{`bad.toml:25: web.port: unknown key`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("bad.toml", []byte(base+"\n[web]\n"+tc.table+"\n"))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got, want := err.Error(), strings.Join(tc.want, "\n"); got != want {
+				t.Errorf("error:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
 // oauthMailbox replaces line 20 of base (password_env) with the given
 // oauth2 lines; the first of them is on line 20.
 func oauthMailbox(t *testing.T, lines ...string) string {

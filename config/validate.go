@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -26,6 +27,13 @@ type rawConfig struct {
 	TemplatesDir string            `toml:"templates_dir"`
 	Organisation []rawOrganisation `toml:"organisation"`
 	Mailbox      []rawMailbox      `toml:"mailbox"`
+	Web          rawWeb            `toml:"web"`
+}
+
+type rawWeb struct {
+	Listen         string   `toml:"listen"`
+	BaseURL        string   `toml:"base_url"`
+	TrustedProxies []string `toml:"trusted_proxies"`
 }
 
 type rawOrganisation struct {
@@ -220,7 +228,60 @@ func (v *validator) config(raw *rawConfig) *Config {
 		}
 		cfg.Mailboxes = append(cfg.Mailboxes, m)
 	}
+	cfg.Web = v.web("web", &raw.Web)
 	return cfg
+}
+
+// web checks the [web] table (the officer's desk). An empty listen turns
+// the desk off; base_url and trusted_proxies are checked all the same.
+func (v *validator) web(key string, r *rawWeb) Web {
+	w := Web{Listen: r.Listen}
+	listenOK := false
+	if r.Listen != "" {
+		host, port, err := net.SplitHostPort(r.Listen)
+		if err != nil {
+			v.add(key+".listen", "%q is not host:port, e.g. listen = \"127.0.0.1:8080\"", r.Listen)
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			v.add(key+".listen", "port %q is not a port number", port)
+		} else if host != "" && host != "localhost" && net.ParseIP(host) == nil {
+			v.add(key+".listen", "%q: give an IP address (127.0.0.1, ::1, 0.0.0.0) or localhost, not a host name", host)
+		} else {
+			listenOK = true
+		}
+	}
+	if r.BaseURL != "" {
+		u, err := url.Parse(r.BaseURL)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			v.add(key+".base_url", "%q is not a URL like \"https://klachten.example.nl\"", r.BaseURL)
+		case u.User != nil || u.RawQuery != "" || u.Fragment != "":
+			v.add(key+".base_url", "%q: only scheme, host, port and path are expected", r.BaseURL)
+		case u.Scheme == "http" && !isLoopback(u.Hostname()):
+			v.add(key+".base_url", "%q: use https:// (a reverse proxy in front of klachtd does TLS); plain http is only for loopback", r.BaseURL)
+		default:
+			w.BaseURL = strings.TrimRight(u.String(), "/")
+		}
+	} else if listenOK && !isLoopbackListen(r.Listen) {
+		v.add(key+".base_url", "required when listen is not a loopback address: the address people reach the desk at, e.g. \"https://klachten.example.nl\"")
+	}
+	for i, s := range r.TrustedProxies {
+		k := fmt.Sprintf("%s.trusted_proxies[%d]", key, i)
+		if p, err := netip.ParsePrefix(s); err == nil {
+			w.TrustedProxies = append(w.TrustedProxies, p.Masked())
+		} else if a, err := netip.ParseAddr(s); err == nil {
+			w.TrustedProxies = append(w.TrustedProxies, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else {
+			v.add(k, "%q is not an IP address or a prefix like 10.0.0.0/8", s)
+		}
+	}
+	return w
+}
+
+// isLoopbackListen reports whether a listen address only takes
+// connections from this machine.
+func isLoopbackListen(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	return err == nil && isLoopback(host)
 }
 
 func errNotExist(err error) string {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -289,6 +290,7 @@ func (d *Daemon) internalMail(tx *store.Tx, org *config.Organisation, dos *store
 		l = letters.Letter{Kind: kind, Language: org.Language, Date: d.Now().In(procedure.Amsterdam),
 			Org: letters.Org{Name: org.Name, Address: org.PostalAddress}, Recipient: person(org, to[0])}
 	}
+	l.DeskURL = d.deskURL(dos)
 	if edit != nil {
 		edit(&l)
 	}
@@ -354,4 +356,36 @@ func threadable(id string) bool {
 		}
 	}
 	return true
+}
+
+// deskURL is the page of a dossier on the officer's desk (the register
+// when dos is nil), or "" when [web] base_url is not set.
+func (d *Daemon) deskURL(dos *store.Dossier) string {
+	base := d.cfg.Web.BaseURL
+	if base == "" {
+		return ""
+	}
+	if dos == nil {
+		return base + "/"
+	}
+	return base + "/dossiers/" + url.PathEscape(dos.Number)
+}
+
+// SignInMinutes is how long a sign-in link of the desk is valid.
+const SignInMinutes = 15
+
+// QueueSignIn puts a mail with a one-time sign-in link for the officer's
+// desk to a staff member of org in the outbox, in the caller's transaction
+// (the desk stores the link's hash in the same one). The mail is filed
+// like every internal mail; the link in it is dead after its first use or
+// SignInMinutes.
+func (d *Daemon) QueueSignIn(tx *store.Tx, org *config.Organisation, to, link string) error {
+	if d.intakeAddress(org) == "" {
+		return fmt.Errorf("organisation %s has no [[mailbox]] to send the sign-in link from", org.ID)
+	}
+	_, err := d.internalMail(tx, org, nil, "signin", []string{to}, func(l *letters.Letter) {
+		l.DeskURL = ""
+		l.Extra = map[string]any{"Link": link, "Minutes": SignInMinutes}
+	}, nil)
+	return err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -481,4 +482,12 @@ func draftKind(o *store.Outgoing) string {
 		return ""
 	}
 	return dr.Kind
+}
+
+// RenderDrafts renders every outbox row still holding a draft, as the
+// outbox sender does before it sends; for tests and tools that read the
+// mail klachtd queued without sending it.
+func (d *Daemon) RenderDrafts(ctx context.Context) error {
+	_, err := d.renderDue(ctx, math.MaxInt)
+	return err
 }

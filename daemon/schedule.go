@@ -8,6 +8,7 @@ import (
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
 	"github.com/klachtd/klachtd/procedure"
+	"github.com/klachtd/klachtd/register"
 	"github.com/klachtd/klachtd/store"
 )
 
@@ -36,13 +37,9 @@ func at8(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), noticeHour, 0, 0, 0, procedure.Amsterdam)
 }
 
-// Overdue reports whether an open dossier has passed its decide-by date.
-func Overdue(dos *store.Dossier, now time.Time) bool {
-	if dos.Status != store.StatusOpen || dos.DecideBy.IsZero() {
-		return false
-	}
-	return !now.Before(dos.DecideBy.AddDate(0, 0, 1))
-}
+// Overdue reports whether an open dossier has passed its decide-by date
+// (register.Overdue: the register, the desk and the digest agree).
+func Overdue(dos *store.Dossier, now time.Time) bool { return register.Overdue(dos, now) }
 
 // schedule lists every notice the procedure promises for the open dossiers
 // (PROCEDURE.md steps 3, 6, 7; SPEC "Terms"):

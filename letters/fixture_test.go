@@ -123,6 +123,13 @@ func sample(lang, kind string) Letter {
 		l.Reason = "marker line not found"
 		l.Extra["Reply"] = "Beste mevrouw, wij sturen u een nieuwe factuur."
 	}
+	if kind == "signin" {
+		l.Number = ""
+		l.Recipient = handler
+		l.Signer = Person{}
+		l.Extra["Link"] = "https://klachten.example.nl/login/Jq3x_Vd8sN2kYtWm0aZr7cHf1uLp4eBg"
+		l.Extra["Minutes"] = 15
+	}
 	if kind == "topost" {
 		l.Extra["LetterKind"] = "decision"
 		l.Extra["Addressee"] = complainant

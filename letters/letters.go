@@ -69,7 +69,10 @@ type Letter struct {
 	RespondBy                             time.Time
 	RelayAddress, InternalAddress, Marker string
 	OtherOpen                             []string
-	Extra                                 map[string]any // anything else a template needs
+	// DeskURL links an internal mail to its page on the officer's desk
+	// (the dossier, or the register); "" when [web] base_url is not set.
+	DeskURL string
+	Extra   map[string]any // anything else a template needs
 }
 
 // DigestRow is one row of the officer's weekly digest (Extra keys Open,
@@ -99,6 +102,7 @@ var internalKinds = map[string]bool{
 	"commanderror": true,
 	"followup":     true,
 	"held":         true,
+	"signin":       true,
 }
 
 // IsInternal reports whether kind is a mail to staff (no letterhead, no

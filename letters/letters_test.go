@@ -74,7 +74,7 @@ func TestRenderAllKinds(t *testing.T) {
 				if r.Subject == "" || strings.Contains(r.Subject, "\n") {
 					t.Errorf("subject = %q", r.Subject)
 				}
-				if kind != "digest" && !strings.Contains(r.Subject, "[KL-2026-0001]") {
+				if kind != "digest" && kind != "signin" && !strings.Contains(r.Subject, "[KL-2026-0001]") {
 					t.Errorf("subject %q lacks the tag", r.Subject)
 				}
 				for name, s := range map[string]string{"subject": r.Subject, "text": r.Text, "html": r.HTML} {
@@ -452,5 +452,25 @@ func TestIsInternalAndFilename(t *testing.T) {
 				t.Errorf("en filename = %q, want %q", got, tc.en)
 			}
 		})
+	}
+}
+
+// TestDeskLink: a staff notice links to the dossier on the officer's desk
+// when the desk has a base URL, and says nothing of it otherwise.
+func TestDeskLink(t *testing.T) {
+	set := loadSet(t)
+	for _, lang := range templates.Languages() {
+		for _, kind := range []string{"notification", "followup", "reminder", "alert", "topost", "held", "commanderror", "digest"} {
+			l := sample(lang, kind)
+			without := render(t, set, l)
+			l.DeskURL = "https://klachten.example.nl/dossiers/KL-2026-0001"
+			with := render(t, set, l)
+			if !strings.Contains(with.Text, l.DeskURL) || !strings.Contains(with.HTML, l.DeskURL) {
+				t.Errorf("%s/%s: no desk link in\n%s", lang, kind, with.Text)
+			}
+			if strings.Contains(without.Text, "browser") {
+				t.Errorf("%s/%s: mentions the browser without a desk link:\n%s", lang, kind, without.Text)
+			}
+		}
 	}
 }

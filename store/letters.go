@@ -189,6 +189,10 @@ type Event struct {
 	Action     string // registered, acknowledged, relayed, handler, verdict, …
 	Detail     string
 	MessageRef int64
+	// Channel is how the action reached klachtd when a person did it
+	// somewhere else than by mail: "web" (the officer's desk); "" for mail
+	// and klachtd itself. Empty takes the transaction's (Tx.SetChannel).
+	Channel string
 }
 
 // AddEvent appends an event.
@@ -196,8 +200,11 @@ func (tx *Tx) AddEvent(e *Event) error {
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
 	}
-	res, err := tx.exec(`INSERT INTO events (dossier_id, at, actor, action, detail, message_ref) VALUES (?, ?, ?, ?, ?, ?)`,
-		nullID(e.DossierID), ms(e.At), e.Actor, e.Action, e.Detail, nullID(e.MessageRef))
+	if e.Channel == "" {
+		e.Channel = tx.channel
+	}
+	res, err := tx.exec(`INSERT INTO events (dossier_id, at, actor, action, detail, message_ref, channel) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		nullID(e.DossierID), ms(e.At), e.Actor, e.Action, e.Detail, nullID(e.MessageRef), e.Channel)
 	if err != nil {
 		return fmt.Errorf("store: log event %s: %w", e.Action, err)
 	}
@@ -207,8 +214,17 @@ func (tx *Tx) AddEvent(e *Event) error {
 
 // Events returns the events of a dossier in order.
 func (tx *Tx) Events(dossierID int64) ([]*Event, error) {
-	rows, err := tx.query(`SELECT id, dossier_id, at, actor, action, detail, message_ref FROM events
-		WHERE dossier_id = ? ORDER BY at, id`, dossierID)
+	return tx.events(`WHERE dossier_id = ? ORDER BY at, id`, dossierID)
+}
+
+// EventsOfNoDossier returns the newest events that are about no one
+// dossier (sign-ins, quarantined mail, digests), newest first.
+func (tx *Tx) EventsOfNoDossier(limit int) ([]*Event, error) {
+	return tx.events(`WHERE dossier_id IS NULL ORDER BY id DESC LIMIT ?`, limit)
+}
+
+func (tx *Tx) events(where string, args ...any) ([]*Event, error) {
+	rows, err := tx.query(`SELECT id, dossier_id, at, actor, action, detail, message_ref, channel FROM events `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list events: %w", err)
 	}
@@ -217,7 +233,7 @@ func (tx *Tx) Events(dossierID int64) ([]*Event, error) {
 	for rows.Next() {
 		var e Event
 		var d, at, ref sql.NullInt64
-		if err := rows.Scan(&e.ID, &d, &at, &e.Actor, &e.Action, &e.Detail, &ref); err != nil {
+		if err := rows.Scan(&e.ID, &d, &at, &e.Actor, &e.Action, &e.Detail, &ref, &e.Channel); err != nil {
 			return nil, fmt.Errorf("store: list events: %w", err)
 		}
 		e.DossierID, e.At, e.MessageRef = d.Int64, fromMS(at), ref.Int64

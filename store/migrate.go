@@ -195,6 +195,21 @@ CREATE TABLE fetch_failures (
 	PRIMARY KEY (mailbox, folder, uidvalidity, uid)
 );
 `,
+	// 4: the officer's desk: sign-in links and sessions, stored as SHA-256
+	// hashes of the secret only; the channel an event came by.
+	`
+CREATE TABLE web_tokens (
+	hash       TEXT PRIMARY KEY,
+	kind       TEXT NOT NULL,
+	email      TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL,
+	used_at    INTEGER,
+	seen_at    INTEGER
+);
+CREATE INDEX web_tokens_expiry ON web_tokens(expires_at);
+ALTER TABLE events ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrate applies the missing migrations in one transaction, tracked with

@@ -130,7 +130,13 @@ type Tx struct {
 	store           *Store
 	outboxChanged   bool
 	scheduleChanged bool
+	channel         string // see SetChannel
 }
+
+// SetChannel names the channel every event of this transaction came by
+// ("web"), so that the one implementation of an action, shared with the
+// mail command, records where it was done without a parameter of its own.
+func (tx *Tx) SetChannel(channel string) { tx.channel = channel }
 
 // Store returns the store the transaction belongs to.
 func (tx *Tx) Store() *Store { return tx.store }

@@ -35,6 +35,7 @@ var kinds = []string{
 	"followup",
 	"held",
 	"dossier",
+	"signin",
 }
 
 // languages lists the supported letter languages.

@@ -44,8 +44,8 @@ func TestLoadEmbedded(t *testing.T) {
 	if s.Has("de", "acknowledgement") || s.Has("nl", "nonsense") {
 		t.Error("Has reports a template that does not exist")
 	}
-	if len(Kinds()) != 15 {
-		t.Errorf("Kinds() has %d kinds, want 15", len(Kinds()))
+	if len(Kinds()) != 16 {
+		t.Errorf("Kinds() has %d kinds, want 16", len(Kinds()))
 	}
 }
 

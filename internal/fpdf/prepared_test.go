@@ -16,7 +16,7 @@ import (
 // The tests read DejaVu Sans from the letters package that embeds it.
 func dejaVu(t testing.TB) []byte {
 	t.Helper()
-	ttf, err := os.ReadFile("../../fonts/DejaVuSans.ttf")
+	ttf, err := os.ReadFile("../../letters/fonts/DejaVuSans.ttf")
 	if err != nil {
 		t.Fatal(err)
 	}
