@@ -124,7 +124,7 @@ func TestPostfixOutage(t *testing.T) {
 
 	waitMail(t, complainant, ackOf(second), 2*time.Minute)
 	t.Logf("the acknowledgement queued during the outage arrived %.1fs after Postfix was back", time.Since(up).Seconds())
-	waitMail(t, officer, outageMail(intake, "weer"), 30*time.Second)
+	waitMail(t, officer, outageMail(intake, "end"), 30*time.Second)
 	time.Sleep(settle)
 
 	if err := d.stop(30 * time.Second); err != nil {
@@ -204,11 +204,11 @@ poll_interval = "1s"
 	back := time.Now()
 
 	// The officer hears through the second mailbox that sending broke.
-	waitMail(t, officer, outageMail(intake, "niet"), 2*time.Minute)
+	waitMail(t, officer, outageMail(intake, "broken"), 2*time.Minute)
 	waitMail(t, complainant, ackOf(during), 2*time.Minute)
 	waitMail(t, complainant, ackOf(late), 2*time.Minute)
 	t.Logf("both acknowledgements arrived %.1fs after the servers spoke again", time.Since(back).Seconds())
-	waitMail(t, officer, outageMail(intake, "weer"), time.Minute)
+	waitMail(t, officer, outageMail(intake, "end"), time.Minute)
 	time.Sleep(settle)
 
 	if err := d.stop(30 * time.Second); err != nil {
@@ -219,7 +219,7 @@ poll_interval = "1s"
 		t.Errorf("no connection met the silent server (IMAP %d, SMTP %d): the test tested nothing", imapProxy.silenced(), smtpProxy.silenced())
 	}
 	checkOnceEach(t, e, []string{first, during, late})
-	broke := matching(t, officer, outageMail(intake, "niet"), 0)
+	broke := matching(t, officer, outageMail(intake, "broken"), 0)
 	if len(broke) != 1 {
 		t.Errorf("the officer was told %d times that sending broke, want once", len(broke))
 	}
@@ -228,7 +228,7 @@ poll_interval = "1s"
 			t.Errorf("the officer was told that sending through %s broke from %s, want %s (the route that still works)", intake, from, second)
 		}
 	}
-	if n := countMatching(t, officer, outageMail(intake, "weer")); n != 1 {
+	if n := countMatching(t, officer, outageMail(intake, "end")); n != 1 {
 		t.Errorf("the officer was told %d times that sending works again, want once", n)
 	}
 }
@@ -269,8 +269,9 @@ func ackOf(complaintID string) func([]byte) bool {
 	}
 }
 
-// outageMail matches the officer's alert about sending through address
-// ("niet": it broke; "weer": it works again; "": either).
+// outageMail matches the officer's alert about sending through address:
+// which is "broken" (it does not work), "end" (it works again, or, when the
+// start could not be told, it was interrupted) or "" (either).
 func outageMail(address, which string) func([]byte) bool {
 	return func(raw []byte) bool {
 		if headerOf(raw, "X-Klachtd-Notice") != "alert" {
@@ -281,10 +282,16 @@ func outageMail(address, which string) func([]byte) bool {
 			return false
 		}
 		subj, _ := h.Subject()
-		if !strings.Contains(subj, "verzenden via "+address+" werkt") {
-			return false
+		prefix := "verzenden via " + address + " "
+		broken := strings.Contains(subj, prefix+"werkt niet")
+		end := strings.Contains(subj, prefix+"werkt weer") || strings.Contains(subj, prefix+"was onderbroken")
+		switch which {
+		case "broken":
+			return broken
+		case "end":
+			return end
 		}
-		return which == "" || strings.Contains(subj, "werkt "+which)
+		return broken || end
 	}
 }
 
