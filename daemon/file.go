@@ -81,6 +81,17 @@ func (d *Daemon) file(tx *store.Tx, in *incoming) (int64, error) {
 	if d.isOwnAddress(from) {
 		return d.fileUnattached(tx, m, store.KindAutomatic, "mail from our own intake address (loop guard)")
 	}
+	// X-Loop naming our own address: the mail has been through this
+	// mailbox before, and whatever answered it then must not answer again
+	// (the procmail convention, procmailex(5): an autoresponder does not
+	// answer mail whose X-Loop names its own address). mailbox's detection
+	// lets an X-Loop naming a recipient pass as a forward's loop guard; the
+	// intake address is the one recipient for which that cannot hold.
+	for _, v := range p.Header.Values("X-Loop") {
+		if d.isOwnAddress(strings.ToLower(strings.Trim(strings.TrimSpace(v), "<>"))) {
+			return d.fileUnattached(tx, m, store.KindAutomatic, "X-Loop names our own intake address (loop guard)")
+		}
+	}
 	if p.Auto.Is {
 		if p.Auto.Bounce {
 			return d.fileBounce(tx, m, p)

@@ -57,3 +57,21 @@ func TestControlCharactersInNameAndSubject(t *testing.T) {
 		})
 	}
 }
+
+// X-Loop naming the intake address: the mail has been through this mailbox
+// before (procmailex(5)); it is filed as automatic and nobody gets a
+// letter. An X-Loop naming another recipient (a forward's loop guard) does
+// not stop a complaint.
+func TestXLoopNamingOurAddress(t *testing.T) {
+	w := newWorld(t)
+	w.deliver("From: Karin <klant@example.com>\nTo: info@example.nl\nX-Loop: info@example.nl\nSubject: Re: Klacht\nMessage-ID: <xloop1@example.com>\nContent-Type: text/plain\n\nAfwezig.\n")
+	w.deliver("From: Jose <jose@example.com>\nTo: klachten@example.com, info@example.nl\nX-Loop: klachten@example.com\nSubject: Klacht\nMessage-ID: <xloop2@example.com>\nContent-Type: text/plain\n\nMijn afspraak is afgezegd.\n")
+	w.once()
+	ds := w.dossiers()
+	if len(ds) != 1 || ds[0].ComplainantEmail != "jose@example.com" {
+		t.Fatalf("dossiers %v, want one, for jose@example.com (the forward)", ds)
+	}
+	if got := w.mails("klant@example.com"); len(got) != 0 {
+		t.Errorf("the sender of mail with X-Loop: info@example.nl got %d letter(s)", len(got))
+	}
+}
