@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,11 +124,11 @@ func TestHostileCorpus(t *testing.T) {
 			complaints++
 		}
 	}
-	acks := func() [][]byte {
-		var out [][]byte
-		for _, raw := range fetchAll(t, complainant, "INBOX") {
-			if headerOf(raw, "X-Klachtd-Letter") == "acknowledgement" {
-				out = append(out, raw)
+	acks := func() []string {
+		var out []string
+		for _, h := range folderHeader(t, complainant, "INBOX", "X-Klachtd-Letter") {
+			if h.Get("X-Klachtd-Letter") == "acknowledgement" {
+				out = append(out, h.Get("X-Klachtd-Letter"))
 			}
 		}
 		return out
@@ -330,15 +332,36 @@ func checkHostileOutcome(t *testing.T, e *env, byCase map[string]hostile.Mail, n
 		t.Errorf("the officer received %d alert(s) for %d suspicious mails", alerts, tallyOf(byCase, hostile.Suspicious))
 	}
 
-	// Every dossier's complaint is on file (show -json).
-	missing := 0
-	for _, d := range ds {
-		det := e.detail(t, d.Number)
-		if !det.hasMessage("complaint", "") {
-			missing++
-			t.Errorf("%s (%s): show -json has no complaint message: %s", d.Number, d.Complainant.Email, det.messageKinds())
-		}
+	// Every dossier's complaint is on file (show -json; two at a time).
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	numbers := make(chan dossier)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range numbers {
+				out, stderr, err := e.klachtd("show", "-json", d.Number)
+				var det fullDetail
+				if err == nil {
+					err = json.Unmarshal([]byte(out), &det)
+				}
+				mu.Lock()
+				switch {
+				case err != nil:
+					t.Errorf("show -json %s: %v\n%s", d.Number, err, tail(stderr, 2000))
+				case !det.hasMessage("complaint", ""):
+					t.Errorf("%s (%s): show -json has no complaint message: %s", d.Number, d.Complainant.Email, det.messageKinds())
+				}
+				mu.Unlock()
+			}
+		}()
 	}
+	for _, d := range ds {
+		numbers <- d
+	}
+	close(numbers)
+	wg.Wait()
 
 	// 5. Nothing was written outside the data directory.
 	if matches, _ := filepath.Glob(escape + "*"); len(matches) != 0 {

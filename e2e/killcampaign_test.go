@@ -34,11 +34,11 @@ import (
 // KLACHTD_E2E_KILLS sets the number of kills (default 100),
 // KLACHTD_E2E_KILL_SEED the seed (default: the clock; it is printed), and
 // KLACHTD_E2E_KILL_MAX the longest a run lives before its kill (default
-// 1.5s; every tenth run lives up to twice that).
+// 1s; every tenth run lives up to twice that).
 func TestKillCampaign(t *testing.T) {
 	e := newEnv(t)
 	kills := envInt(t, "KLACHTD_E2E_KILLS", 100)
-	maxLife := envDuration(t, "KLACHTD_E2E_KILL_MAX", 1500*time.Millisecond)
+	maxLife := envDuration(t, "KLACHTD_E2E_KILL_MAX", time.Second)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("KLACHTD_E2E_KILL_SEED"); s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)
