@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"unicode"
 
 	"github.com/klachtd/klachtd/config"
 	"github.com/klachtd/klachtd/letters"
@@ -139,7 +140,9 @@ func (r *Rules) Relay(tx *store.Tx, org *config.Organisation, dos *store.Dossier
 	if err != nil {
 		return err
 	}
-	subject := "[" + dos.Number + "] " + stripTags(dos.Subject)
+	// The complaint's subject as it came in may hold line breaks (an RFC
+	// 2047 word decodes to anything): one line of it.
+	subject := "[" + dos.Number + "] " + stripTags(oneLine(dos.Subject))
 	if !strings.HasPrefix(strings.ToLower(subject), "re:") {
 		subject = "Re: " + subject
 	}
@@ -195,4 +198,17 @@ func (r *Rules) HoldRelay(tx *store.Tx, org *config.Organisation, dos *store.Dos
 	d := &letters.Held{Letter: r.Notice(org, dos, "held", to), Complaint: r.Complaint(org, dos), Staff: r.Staff(dos), Reason: cut.Reason}
 	d.Extra.Reply = cut.Reply
 	return r.AnswerStaff(tx, org, dos, to, m, d)
+}
+
+// oneLine makes s one line of header text: control characters (CR and LF
+// included, RFC 5322 section 2.2) and the Unicode line and paragraph
+// separators become spaces, runs of spaces one.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }

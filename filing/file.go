@@ -3,6 +3,7 @@ package filing
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -78,6 +79,17 @@ func (f *Filer) File(tx *store.Tx, in *Incoming) (int64, error) {
 	if f.isOwnAddress(from) {
 		return f.fileUnattached(tx, m, store.KindAutomatic, "mail from our own intake address (loop guard)")
 	}
+	// X-Loop naming our own address: the mail has been through this
+	// mailbox before, and whatever answered it then must not answer again
+	// (the procmail convention, procmailex(5): an autoresponder does not
+	// answer mail whose X-Loop names its own address). mailbox's detection
+	// lets an X-Loop naming a recipient pass as a forward's loop guard; the
+	// intake address is the one recipient for which that cannot hold.
+	for _, v := range p.Header.Values("X-Loop") {
+		if f.isOwnAddress(strings.ToLower(strings.Trim(strings.TrimSpace(v), "<>"))) {
+			return f.fileUnattached(tx, m, store.KindAutomatic, "X-Loop names our own intake address (loop guard)")
+		}
+	}
 	if p.Auto.Is {
 		if p.Auto.Bounce {
 			return f.fileBounce(tx, m, p)
@@ -107,6 +119,11 @@ func (f *Filer) File(tx *store.Tx, in *Incoming) (int64, error) {
 	}
 	if from == "" {
 		return f.quarantineFiled(tx, in, m, org, "no usable From address")
+	}
+	if !sendable(from) {
+		// Salvaged from a broken From header: no letter could ever reach
+		// it, so it cannot be a complainant's address.
+		return f.fileUnattached(tx, m, store.KindQuarantine, fmt.Sprintf("no usable From address (%q is not an address mail can be sent to)", from))
 	}
 	if org.IsStaff(from) {
 		return f.quarantineFiled(tx, in, m, org,
@@ -285,4 +302,11 @@ func (f *Filer) fileInDossier(tx *store.Tx, in *Incoming, m *store.Message, org 
 		}
 	}
 	return m.ID, nil
+}
+
+// sendable reports whether addr is an addr-spec a letter can be sent to
+// (RFC 5322 section 3.4.1): it parses as one address, exactly as it is.
+func sendable(addr string) bool {
+	a, err := mail.ParseAddress("<" + addr + ">")
+	return err == nil && strings.EqualFold(a.Address, addr)
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/klachtd/klachtd/letters"
@@ -274,6 +275,20 @@ func Queue(tx *store.Tx, dos *store.Dossier, direction, kind string, dr Draft, n
 	if out.From == nil || out.From.Address == "" {
 		return nil, fmt.Errorf("queue %s: no From address", kind)
 	}
+	// The thread is made of the Message-IDs people's mail carried; one
+	// that is not a msg-id (RFC 5322 section 3.6.4: no "@", blanks inside)
+	// cannot be written into In-Reply-To or References, and would make the
+	// mail impossible to compose. The thread does without it.
+	if !threadable(out.InReplyTo) {
+		out.InReplyTo = ""
+	}
+	var refs []string
+	for _, id := range out.References {
+		if threadable(id) {
+			refs = append(refs, id)
+		}
+	}
+	out.References = refs
 	m := &store.Message{Direction: direction, Kind: kind, MessageID: out.MessageID,
 		FromAddr: out.From.Address, FromName: out.From.Name, Subject: out.Subject, Date: out.Date,
 		ReceivedAt: out.Date, References: out.References, Text: out.Text}
@@ -305,4 +320,19 @@ func Queue(tx *store.Tx, dos *store.Dossier, direction, kind string, dr Draft, n
 		return nil, err
 	}
 	return m, nil
+}
+
+// threadable reports whether id (without angle brackets) can stand in
+// In-Reply-To or References: id-left "@" id-right, without brackets,
+// blanks or control characters (RFC 5322 section 3.6.4).
+func threadable(id string) bool {
+	if !strings.Contains(id, "@") {
+		return false
+	}
+	for _, r := range id {
+		if r <= ' ' || r == 0x7f || r == '<' || r == '>' {
+			return false
+		}
+	}
+	return true
 }
